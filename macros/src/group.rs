@@ -1,0 +1,185 @@
+//! `#[derive(Metrics)]`: a struct whose fields are instruments, registered as one group
+//! by `#[metric] static GROUP: Group;`.
+//!
+//! Each field's storage lives in a generated storage struct, so the whole group is
+//! built in a `static` initializer with no allocation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::common::{doc_text, runtime_path, string_value, unknown_option};
+use crate::errors::Errors;
+use crate::instrument::{meta_expr, name_claim, Instrument, InstrumentOptions, InstrumentType, NameSource};
+use crate::naming::MetricKind;
+
+pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let ident = &input.ident;
+    let mut prefix: Option<syn::LitStr> = None;
+    let mut runtime_override = None;
+    for attr in input.attrs.iter().filter(|attr| attr.path().is_ident("metrics")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("prefix") {
+                prefix = Some(string_value(&meta)?);
+            } else if meta.path.is_ident("crate") {
+                runtime_override = Some(meta.value()?.parse::<syn::Path>()?);
+            } else {
+                unknown_option(&mut errors, &meta.path, "`#[metrics]`", &["prefix", "crate"]);
+                if meta.input.peek(syn::Token![=]) {
+                    let _ = meta.value()?.parse::<syn::Expr>()?;
+                }
+            }
+            Ok(())
+        });
+        errors.ok(result);
+    }
+    let runtime = runtime_path(runtime_override.as_ref());
+    let prefix_text = prefix.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    if let Some(literal) = &prefix {
+        // The prefix alone must be a valid name start: check it as a gauge name.
+        for problem in crate::naming::check_metric_name(&prefix_text, MetricKind::Gauge) {
+            if !problem.message.contains("unit") {
+                errors.error(literal, format!("metric group prefix: {}", problem.message));
+                break;
+            }
+        }
+    }
+
+    let named = match &input.data {
+        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. })
+            if !named.named.is_empty() =>
+        {
+            named
+        }
+        _ => {
+            errors.error(ident, format!("`Metrics` can only be derived for a struct with named fields, each an instrument: write `struct {ident} {{ orders_total: Counter<Outcome>, .. }}`"));
+            return errors.to_compile_errors();
+        }
+    };
+    if !input.generics.params.is_empty() {
+        errors.error(&input.generics, format!("`Metrics` cannot be derived for generic struct `{ident}`: name the instrument types directly"));
+        return errors.to_compile_errors();
+    }
+
+    let mut members = Vec::new();
+    for field in &named.named {
+        let Some(field_ident) = field.ident.as_ref() else { continue };
+        let Some(instrument_type) = InstrumentType::of(&field.ty) else {
+            errors.error(&field.ty, format!("field `{field_ident}` of metric group `{ident}` is not an instrument: use Counter, FloatCounter, Gauge, Histogram, Summary, Info or StateSet"));
+            continue;
+        };
+        let options = InstrumentOptions::from_field_attrs(&field.attrs, &mut errors);
+        let field_name = field_ident.to_string().trim_start_matches("r#").to_owned();
+        let name = match (&options.name, prefix_text.is_empty()) {
+            (Some(literal), _) => literal.value(),
+            (None, true) => field_name,
+            (None, false) => format!("{prefix_text}_{field_name}"),
+        };
+        let source_literal = options.name.clone();
+        let source = match &source_literal {
+            Some(literal) => NameSource::Literal(literal),
+            None => NameSource::FieldIdent(field_ident, &prefix_text),
+        };
+        let help = doc_text(&field.attrs).unwrap_or_else(|| {
+            errors.error(field_ident, format!("metric `{name}` needs a doc comment, which becomes its HELP text: add `/// What {name} measures.` above the field"));
+            String::new()
+        });
+        let instrument = Instrument { instrument_type, ty: &field.ty, name, options };
+        instrument.validate(&source, &mut errors);
+        let name_span = source_literal.as_ref().map_or(field_ident.span(), syn::LitStr::span);
+        members.push((field_ident, instrument, help, name_span));
+    }
+    for (position, (field, instrument, _, _)) in members.iter().enumerate() {
+        if let Some((earlier, _, _, _)) =
+            members[..position].iter().find(|(_, other, _, _)| other.name == instrument.name)
+        {
+            errors.error(field, format!("fields `{earlier}` and `{field}` of `{ident}` are both named `{}`: give one another name", instrument.name));
+        }
+    }
+    if members.len() != named.named.len() {
+        return errors.to_compile_errors();
+    }
+
+    let expansion = expand(&input, &runtime, &members);
+    let compile_errors = errors.to_compile_errors();
+    quote!(#expansion #compile_errors)
+}
+
+type Member<'a> = (&'a syn::Ident, Instrument<'a>, String, proc_macro2::Span);
+
+fn expand(input: &syn::DeriveInput, runtime: &TokenStream, members: &[Member]) -> TokenStream {
+    let ident = &input.ident;
+    let vis = &input.vis;
+    let storage = format_ident!("__{}MetricsmithStorage", ident);
+    let mut storage_fields = Vec::new();
+    let mut storage_inits = Vec::new();
+    let mut constructors = Vec::new();
+    let mut visits = Vec::new();
+    let mut claims = Vec::new();
+    let mut budgets = Vec::new();
+    for (field, instrument, help, name_span) in members {
+        match instrument.cell_count(runtime) {
+            Some(count) => {
+                storage_fields.push(quote!(#field: [#runtime::__private::AtomicU64; #count]));
+                storage_inits
+                    .push(quote!(#field: [const { #runtime::__private::AtomicU64::new(0) }; #count]));
+                constructors.push({
+                    let build = instrument.constructor(quote!(&__storage.#field));
+                    quote!(#field: #build)
+                });
+            }
+            None => constructors.push({
+                let build = instrument.constructor(TokenStream::new());
+                quote!(#field: #build)
+            }),
+        }
+        let meta = meta_expr(runtime, &instrument.name, help, field.span());
+        let meta_static = format_ident!("__METRICSMITH_META_{}", field.to_string().to_uppercase());
+        visits.push(quote! {
+            static #meta_static: #runtime::__private::Meta = #meta;
+            __visit(&#meta_static, &self.#field);
+        });
+        let claim = name_claim(&instrument.name, *name_span);
+        claims.push(quote!(const _: () = { #claim };));
+        budgets.push(instrument.budget_assertion(runtime));
+    }
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #storage {
+            #(#storage_fields,)*
+        }
+
+        #[automatically_derived]
+        impl #runtime::__private::GroupStorage for #ident {
+            type Storage = #storage;
+            #[allow(clippy::declare_interior_mutable_const)]
+            const STORAGE: #storage = #storage { #(#storage_inits,)* };
+        }
+
+        #[automatically_derived]
+        impl #ident {
+            #[doc(hidden)]
+            #vis const fn __metricsmith_new(__storage: &'static #storage) -> Self {
+                let _ = __storage;
+                Self { #(#constructors,)* }
+            }
+        }
+
+        #[automatically_derived]
+        impl #runtime::__private::Group for #ident {
+            fn families(
+                &'static self,
+                __visit: &mut dyn ::core::ops::FnMut(&'static #runtime::__private::Meta, &'static dyn #runtime::Family),
+            ) {
+                #(#visits)*
+            }
+        }
+
+        #(#budgets)*
+
+        // Each member's name claim is an exported symbol, which trips `unsafe_code`.
+        #[allow(unsafe_code)]
+        const _: () = { #(#claims)* };
+    }
+}

@@ -1,0 +1,153 @@
+//! `#[derive(LabelSet)]`: a struct whose fields are label values; field name = label name.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::common::{runtime_path, string_value, unknown_option};
+use crate::errors::Errors;
+use crate::naming::check_label_name;
+
+struct Field<'a> {
+    member: &'a syn::Ident,
+    ty: &'a syn::Type,
+    label_name: String,
+}
+
+pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let ident = &input.ident;
+    let mut runtime_override = None;
+    for attr in input.attrs.iter().filter(|attr| attr.path().is_ident("label")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                runtime_override = Some(meta.value()?.parse::<syn::Path>()?);
+            } else {
+                unknown_option(&mut errors, &meta.path, "`#[label]` on a label set", &["crate"]);
+                if meta.input.peek(syn::Token![=]) {
+                    let _ = meta.value()?.parse::<syn::Expr>()?;
+                }
+            }
+            Ok(())
+        });
+        errors.ok(result);
+    }
+    let runtime = runtime_path(runtime_override.as_ref());
+
+    let named = match &input.data {
+        syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. }) => named,
+        syn::Data::Struct(data) => {
+            errors.error(&data.fields, format!("`LabelSet` needs named fields, because each field's name is its label's name: write `struct {ident} {{ outcome: Outcome, .. }}`"));
+            return errors.to_compile_errors();
+        }
+        _ => {
+            errors.error(ident, format!("`LabelSet` can only be derived for a struct of label values, and `{ident}` is not a struct: for an enum of values derive `LabelValue`"));
+            return errors.to_compile_errors();
+        }
+    };
+    if !input.generics.params.is_empty() {
+        errors.error(
+            &input.generics,
+            format!(
+                "`LabelSet` cannot be derived for generic struct `{ident}`: name the label types directly"
+            ),
+        );
+        return errors.to_compile_errors();
+    }
+    if named.named.is_empty() {
+        errors
+            .error(ident, format!("label set `{ident}` has no fields: use `()` for a metric without labels"));
+        return errors.to_compile_errors();
+    }
+
+    let fields = collect_fields(ident, named, &mut errors);
+    let expansion = expand(ident, &runtime, &fields);
+    let compile_errors = errors.to_compile_errors();
+    quote!(#expansion #compile_errors)
+}
+
+fn collect_fields<'a>(set: &syn::Ident, named: &'a syn::FieldsNamed, errors: &mut Errors) -> Vec<Field<'a>> {
+    let mut fields: Vec<Field> = Vec::new();
+    for field in &named.named {
+        let Some(member) = field.ident.as_ref() else { continue };
+        let mut rename = None;
+        for attr in field.attrs.iter().filter(|attr| attr.path().is_ident("label")) {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("name") {
+                    rename = Some(string_value(&meta)?);
+                } else {
+                    unknown_option(errors, &meta.path, "field `#[label]`", &["name"]);
+                    if meta.input.peek(syn::Token![=]) {
+                        let _ = meta.value()?.parse::<syn::Expr>()?;
+                    }
+                }
+                Ok(())
+            });
+            errors.ok(result);
+        }
+        let (label_name, name_span) = match &rename {
+            Some(literal) => (literal.value(), literal.span()),
+            // `r#type` names the label `type`.
+            None => (member.to_string().trim_start_matches("r#").to_owned(), member.span()),
+        };
+        if let Some(problem) = check_label_name(&label_name, &set.to_string()) {
+            let hint = if rename.is_none() {
+                "; or keep the field and set the label's name with `#[label(name = \"...\")]`"
+            } else {
+                ""
+            };
+            errors.error_at(name_span, format!("{}{hint}", problem.message));
+        }
+        if fields.iter().any(|earlier| earlier.label_name == label_name) {
+            errors.error_at(
+                name_span,
+                format!("label `{label_name}` appears twice in label set `{set}`: each label name must be unique, rename one with `#[label(name = \"...\")]`"),
+            );
+        }
+        fields.push(Field { member, ty: &field.ty, label_name });
+    }
+    fields
+}
+
+fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]) -> TokenStream {
+    // Spanned on each field's type so "not a bounded label value" points at the field.
+    let cardinalities: Vec<TokenStream> = fields
+        .iter()
+        .map(|field| {
+            let ty = field.ty;
+            quote_spanned!(ty.span()=> <#ty as #runtime::LabelValue>::CARDINALITY)
+        })
+        .collect();
+    let members: Vec<_> = fields.iter().map(|field| field.member).collect();
+    let types: Vec<_> = fields.iter().map(|field| field.ty).collect();
+    let names: Vec<_> = fields.iter().map(|field| &field.label_name).collect();
+    let positions: Vec<_> = (0..fields.len()).collect();
+    let count = fields.len();
+    quote! {
+        #[automatically_derived]
+        impl #runtime::LabelSet for #ident {
+            const CARDINALITY: ::core::primitive::usize = 1 #(* #cardinalities)*;
+            const LABEL_COUNT: ::core::primitive::usize = #count;
+            #[inline]
+            fn index(&self) -> ::core::primitive::usize {
+                let mut __index = 0;
+                #(__index = __index * #cardinalities + #runtime::LabelValue::index(&self.#members);)*
+                __index
+            }
+            fn from_index(__index: ::core::primitive::usize) -> ::core::option::Option<Self> {
+                let __digits = #runtime::__private::__split_index(__index, [#(#cardinalities),*])?;
+                ::core::option::Option::Some(Self {
+                    #(#members: <#types as #runtime::LabelValue>::from_index(__digits[#positions])?,)*
+                })
+            }
+            fn label_names(__out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
+                #(__out.push(#names);)*
+            }
+            fn label_values(__index: ::core::primitive::usize, __out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
+                if let ::core::option::Option::Some(__digits) = #runtime::__private::__split_index(__index, [#(#cardinalities),*]) {
+                    #(__out.push(<#types as #runtime::LabelValue>::VALUES.get(__digits[#positions]).copied().unwrap_or(""));)*
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Procedural macros for `metricsmith`. Use them through the `metricsmith` crate, which
+//! re-exports them and documents them with examples.
+//!
+//! Each macro has its own module, split into arguments → validation → expansion;
+//! every naming rule lives once, in `naming`.
+#![forbid(unsafe_code)]
+
+mod buckets;
+mod common;
+mod errors;
+mod group;
+mod instrument;
+mod label_set;
+mod label_value;
+mod metric;
+mod naming;
+
+use proc_macro::TokenStream;
+
+/// Declares an instrument on a body-less `static` (see `metricsmith::metric`).
+#[proc_macro_attribute]
+pub fn metric(args: TokenStream, item: TokenStream) -> TokenStream {
+    metric::expand(args.into(), item.into()).into()
+}
+
+/// Derives `LabelValue` for a fieldless enum (see `metricsmith::LabelValue`).
+#[proc_macro_derive(LabelValue, attributes(label))]
+pub fn derive_label_value(item: TokenStream) -> TokenStream {
+    match syn::parse(item) {
+        Ok(input) => label_value::derive(input).into(),
+        Err(error) => error.to_compile_error().into(),
+    }
+}
+
+/// Derives `LabelSet` for a struct of label values (see `metricsmith::LabelSet`).
+#[proc_macro_derive(LabelSet, attributes(label))]
+pub fn derive_label_set(item: TokenStream) -> TokenStream {
+    match syn::parse(item) {
+        Ok(input) => label_set::derive(input).into(),
+        Err(error) => error.to_compile_error().into(),
+    }
+}
+
+/// Derives a metric group for a struct of instruments (see `metricsmith::Metrics`).
+#[proc_macro_derive(Metrics, attributes(metrics, metric))]
+pub fn derive_metrics(item: TokenStream) -> TokenStream {
+    match syn::parse(item) {
+        Ok(input) => group::derive(input).into(),
+        Err(error) => error.to_compile_error().into(),
+    }
+}

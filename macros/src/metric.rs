@@ -1,0 +1,228 @@
+//! `#[metric]` on a body-less `static`: arguments → validation → expansion into a
+//! const-initialised instrument and its registry entry.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned, ToTokens};
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
+
+use crate::common::{doc_text, runtime_path, unknown_option};
+use crate::errors::Errors;
+use crate::instrument::{
+    meta_expr, name_claim, Instrument, InstrumentOptions, InstrumentType, NameSource, INSTRUMENT_OPTIONS,
+};
+
+/// `#[attrs] vis static NAME: Type;` — a static without a value, which the macro gives.
+struct MetricStatic {
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    static_token: syn::Token![static],
+    mutability: Option<syn::Token![mut]>,
+    ident: syn::Ident,
+    ty: syn::Type,
+    initializer: Option<(syn::Token![=], syn::Expr)>,
+}
+
+impl Parse for MetricStatic {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let static_token = input.parse()?;
+        let mutability = input.parse()?;
+        let ident = input.parse()?;
+        input.parse::<syn::Token![:]>()?;
+        let ty = input.parse()?;
+        let initializer =
+            if input.peek(syn::Token![=]) { Some((input.parse()?, input.parse()?)) } else { None };
+        input.parse::<syn::Token![;]>()?;
+        Ok(MetricStatic { attrs, vis, static_token, mutability, ident, ty, initializer })
+    }
+}
+
+#[derive(Default)]
+struct MetricArgs {
+    instrument: InstrumentOptions,
+    runtime: Option<syn::Path>,
+}
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let item_static: MetricStatic = match syn::parse2(item.clone()) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let message = format!(
+                "{error}: `#[metric]` goes on a static without a value, e.g. `#[metric] static ORDERS_PROCESSED_TOTAL: Counter<Outcome>;`"
+            );
+            let error = syn::Error::new(error.span(), message).to_compile_error();
+            return quote!(#error #item);
+        }
+    };
+    let args = parse_args(args, &mut errors);
+    let runtime = runtime_path(args.runtime.as_ref());
+
+    if let Some(mutability) = &item_static.mutability {
+        errors.error(
+            mutability,
+            "a metric static cannot be `mut`: instruments update through shared references, remove `mut`",
+        );
+    }
+    if let Some((eq, value)) = &item_static.initializer {
+        errors.error(
+            quote!(#eq #value),
+            "`#[metric]` builds the instrument itself: remove `= ...` and write `static NAME: Type;`",
+        );
+    }
+
+    let expansion = match InstrumentType::of(&item_static.ty) {
+        Some(instrument_type) => {
+            expand_instrument(&item_static, instrument_type, args, &runtime, &mut errors)
+        }
+        None => expand_group(&item_static, args, &runtime, &mut errors),
+    };
+    let compile_errors = errors.to_compile_errors();
+    quote!(#expansion #compile_errors)
+}
+
+fn parse_args(args: TokenStream, errors: &mut Errors) -> MetricArgs {
+    let mut parsed = MetricArgs::default();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("crate") {
+            parsed.runtime = Some(meta.value()?.parse()?);
+        } else if !parsed.instrument.parse(&meta, errors)? {
+            let mut valid = INSTRUMENT_OPTIONS.to_vec();
+            valid.push("crate");
+            unknown_option(errors, &meta.path, "`#[metric]`", &valid);
+            if meta.input.peek(syn::Token![=]) {
+                let _ = meta.value()?.parse::<syn::Expr>()?;
+            }
+        }
+        Ok(())
+    });
+    let result = syn::parse::Parser::parse2(parser, args);
+    errors.ok(result);
+    parsed
+}
+
+/// The user's attributes and signature, with `= value` supplied.
+fn emit_static(item: &MetricStatic, value: TokenStream) -> TokenStream {
+    let MetricStatic { attrs, vis, static_token, ident, ty, .. } = item;
+    quote! {
+        #(#attrs)*
+        #vis #static_token #ident: #ty = #value;
+    }
+}
+
+fn registration(runtime: &TokenStream, entry: TokenStream, extra: TokenStream) -> TokenStream {
+    quote! {
+        // linkme's link section and the name claim's exported symbol trip `unsafe_code`;
+        // allowed here so crates with `#![deny(unsafe_code)]` can declare metrics.
+        #[allow(unsafe_code)]
+        const _: () = {
+            #[#runtime::__private::linkme::distributed_slice(#runtime::__private::REGISTRY)]
+            #[linkme(crate = #runtime::__private::linkme)]
+            static __METRICSMITH_REGISTRATION: #runtime::__private::Registration = #entry;
+            #extra
+        };
+    }
+}
+
+fn expand_instrument(
+    item: &MetricStatic,
+    instrument_type: InstrumentType,
+    args: MetricArgs,
+    runtime: &TokenStream,
+    errors: &mut Errors,
+) -> TokenStream {
+    let ident = &item.ident;
+    let name_literal = args.instrument.name.clone();
+    let (name, source) = match &name_literal {
+        Some(literal) => (literal.value(), NameSource::Literal(literal)),
+        None => (ident.to_string().trim_start_matches("r#").to_lowercase(), NameSource::StaticIdent(ident)),
+    };
+    let help = doc_text(&item.attrs).unwrap_or_else(|| {
+        errors.error(
+            ident,
+            format!("metric `{name}` needs a doc comment, which becomes its HELP text: add `/// What {name} measures.` above the static"),
+        );
+        String::new()
+    });
+    let name_span = match &source {
+        NameSource::Literal(literal) => literal.span(),
+        _ => ident.span(),
+    };
+    let instrument = Instrument { instrument_type, ty: &item.ty, name, options: args.instrument };
+    instrument.validate(&source, errors);
+
+    let value = match instrument.cell_count(runtime) {
+        Some(count) => {
+            let cells = quote!(&__METRICSMITH_CELLS);
+            let constructor = instrument.constructor(cells);
+            quote!({
+                static __METRICSMITH_CELLS: [#runtime::__private::AtomicU64; #count] =
+                    [const { #runtime::__private::AtomicU64::new(0) }; #count];
+                #constructor
+            })
+        }
+        None => instrument.constructor(TokenStream::new()),
+    };
+    let meta = meta_expr(runtime, &instrument.name, &help, ident.span());
+    let (family, callback_static) = match instrument.callback() {
+        Some(path) => (
+            quote!(&__METRICSMITH_CALLBACK),
+            quote_spanned! {path.span()=>
+                static __METRICSMITH_CALLBACK: #runtime::__private::CallbackGauge =
+                    #runtime::__private::CallbackGauge::new(#path);
+            },
+        ),
+        None => (quote!(&#ident), TokenStream::new()),
+    };
+    let entry = quote!(#runtime::__private::Registration::Metric { meta: &#meta, family: #family });
+    let claim = name_claim(&instrument.name, name_span);
+    let budget = instrument.budget_assertion(runtime);
+    let static_item = emit_static(item, value);
+    let registered = registration(runtime, entry, quote!(#callback_static #claim));
+    quote! {
+        #static_item
+        #budget
+        #registered
+    }
+}
+
+fn expand_group(
+    item: &MetricStatic,
+    args: MetricArgs,
+    runtime: &TokenStream,
+    errors: &mut Errors,
+) -> TokenStream {
+    let ty = &item.ty;
+    let options = &args.instrument;
+    let misplaced = [
+        options.name.as_ref().map(ToTokens::to_token_stream),
+        options.buckets.as_ref().map(|(key, _)| key.to_token_stream()),
+        options.max_series.as_ref().map(ToTokens::to_token_stream),
+        options.callback.as_ref().map(|(key, _)| key.to_token_stream()),
+        options.info_labels.as_ref().map(|(key, _)| key.to_token_stream()),
+    ];
+    for tokens in misplaced.into_iter().flatten() {
+        errors.error(
+            tokens,
+            format!(
+                "`{}` is a metric group (not Counter, FloatCounter, Gauge, Histogram, Summary, Info or StateSet), and a group takes only `crate = ...`: set names and buckets on the group's fields",
+                quote!(#ty).to_string().replace(' ', "")
+            ),
+        );
+    }
+    let value = quote!({
+        static __METRICSMITH_STORAGE: <#ty as #runtime::__private::GroupStorage>::Storage =
+            <#ty as #runtime::__private::GroupStorage>::STORAGE;
+        <#ty>::__metricsmith_new(&__METRICSMITH_STORAGE)
+    });
+    let ident = &item.ident;
+    let static_item = emit_static(item, value);
+    let registered =
+        registration(runtime, quote!(#runtime::__private::Registration::Group(&#ident)), TokenStream::new());
+    quote! {
+        #static_item
+        #registered
+    }
+}

@@ -1,0 +1,220 @@
+//! Prometheus text 0.0.4 and OpenMetrics 1.0 exposition.
+
+pub(crate) mod escape;
+pub(crate) mod number;
+
+use crate::family::{MetricType, Number, Sample};
+use crate::registry::{registry, Registered};
+
+/// An exposition format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Prometheus text format 0.0.4.
+    Prometheus,
+    /// OpenMetrics 1.0 text format.
+    OpenMetrics,
+}
+
+impl Format {
+    /// The HTTP `Content-Type` of this format.
+    ///
+    /// ```
+    /// use metricsmith::Format;
+    /// assert_eq!(Format::Prometheus.content_type(), "text/plain; version=0.0.4; charset=utf-8");
+    /// ```
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            Format::Prometheus => "text/plain; version=0.0.4; charset=utf-8",
+            Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        }
+    }
+
+    /// Chooses the format for an HTTP `Accept` header: OpenMetrics when the client
+    /// asks for it (version 1.0.0 or unversioned) with a quality at least that of text
+    /// 0.0.4, text 0.0.4 otherwise (also for a missing or unparsable header).
+    ///
+    /// ```
+    /// use metricsmith::Format;
+    /// let prometheus_server = "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1";
+    /// assert_eq!(Format::from_accept(prometheus_server), Format::OpenMetrics);
+    /// assert_eq!(Format::from_accept("text/plain"), Format::Prometheus);
+    /// assert_eq!(Format::from_accept(""), Format::Prometheus);
+    /// ```
+    pub fn from_accept(accept: &str) -> Format {
+        let mut openmetrics = 0.0f32;
+        let mut text = 0.0f32;
+        for range in accept.split(',') {
+            let mut parts = range.split(';').map(str::trim);
+            let media_type = parts.next().unwrap_or("").to_ascii_lowercase();
+            let mut quality = 1.0f32;
+            let mut version = None;
+            for parameter in parts {
+                let Some((key, value)) = parameter.split_once('=') else { continue };
+                match key.trim().to_ascii_lowercase().as_str() {
+                    "q" => quality = value.trim().parse().unwrap_or(0.0),
+                    "version" => version = Some(value.trim().trim_matches('"').to_owned()),
+                    _ => {}
+                }
+            }
+            match media_type.as_str() {
+                "application/openmetrics-text"
+                    if matches!(version.as_deref(), None | Some("1.0.0") | Some("0.0.1")) =>
+                {
+                    openmetrics = openmetrics.max(quality)
+                }
+                "text/plain" if matches!(version.as_deref(), None | Some("0.0.4")) => {
+                    text = text.max(quality)
+                }
+                _ => {}
+            }
+        }
+        if openmetrics > 0.0 && openmetrics >= text {
+            Format::OpenMetrics
+        } else {
+            Format::Prometheus
+        }
+    }
+}
+
+/// Renders every registered instrument in `format`, appending to `out`.
+///
+/// Families appear sorted by name, series in label-index order; every series is present
+/// from start-up. Label text is rendered once, on the first scrape.
+///
+/// ```
+/// use metricsmith::{metric, render, Counter, Format};
+///
+/// /// Orders received.
+/// #[metric]
+/// static ORDERS_RECEIVED_TOTAL: Counter;
+///
+/// ORDERS_RECEIVED_TOTAL.inc();
+/// let mut out = Vec::new();
+/// render(Format::OpenMetrics, &mut out);
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.contains("# TYPE orders_received counter\n"));
+/// assert!(text.contains("\norders_received_total 1\n"));
+/// assert!(text.ends_with("# EOF\n"));
+/// ```
+pub fn render(format: Format, out: &mut Vec<u8>) {
+    let mut sample = Sample::default();
+    for metric in &registry().metrics {
+        render_family(format, metric, &mut sample, out);
+    }
+    if format == Format::OpenMetrics {
+        out.extend_from_slice(b"# EOF\n");
+    }
+}
+
+/// Renders for an HTTP `Accept` header: the negotiated `Content-Type` and the body.
+///
+/// ```
+/// let (content_type, body) = metricsmith::render_for_accept("application/openmetrics-text");
+/// assert!(content_type.starts_with("application/openmetrics-text; version=1.0.0"));
+/// assert!(body.ends_with(b"# EOF\n"));
+/// ```
+pub fn render_for_accept(accept: &str) -> (&'static str, Vec<u8>) {
+    let format = Format::from_accept(accept);
+    let mut out = Vec::new();
+    render(format, &mut out);
+    (format.content_type(), out)
+}
+
+fn type_word(format: Format, metric_type: MetricType) -> &'static str {
+    match (format, metric_type) {
+        (Format::Prometheus, MetricType::Info | MetricType::StateSet) => "gauge",
+        (_, metric_type) => metric_type.as_str(),
+    }
+}
+
+fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: &mut Vec<u8>) {
+    let header_name = match format {
+        Format::Prometheus => metric.meta.name,
+        Format::OpenMetrics => metric.family_name,
+    };
+    out.extend_from_slice(b"# HELP ");
+    out.extend_from_slice(header_name.as_bytes());
+    out.push(b' ');
+    match format {
+        Format::Prometheus => escape::write_help_prometheus(out, metric.meta.help),
+        Format::OpenMetrics => escape::write_escaped_quoted(out, metric.meta.help),
+    }
+    out.extend_from_slice(b"\n# TYPE ");
+    out.extend_from_slice(header_name.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(type_word(format, metric.metric_type).as_bytes());
+    out.push(b'\n');
+    if let (Format::OpenMetrics, Some(unit)) = (format, metric.unit) {
+        out.extend_from_slice(b"# UNIT ");
+        out.extend_from_slice(header_name.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(unit.as_bytes());
+        out.push(b'\n');
+    }
+    let name = metric.meta.name.as_bytes();
+    for series in 0..metric.family.series_count() {
+        sample.clear();
+        metric.family.read(series, sample);
+        let labels = metric.series_labels(series).as_bytes();
+        match metric.metric_type {
+            MetricType::Histogram => {
+                let bounds = metric.family.bucket_bounds();
+                for (position, count) in sample.cumulative_buckets.iter().enumerate() {
+                    write_series_name(out, name, b"_bucket", labels, true);
+                    out.extend_from_slice(b"le=\"");
+                    match (bounds.get(position), format) {
+                        (None, _) => out.extend_from_slice(b"+Inf"),
+                        (Some(bound), Format::Prometheus) => number::write_go_float(out, *bound),
+                        (Some(bound), Format::OpenMetrics) => number::write_canonical_float(out, *bound),
+                    }
+                    out.extend_from_slice(b"\"} ");
+                    number::write_u64(out, *count);
+                    out.push(b'\n');
+                }
+                write_count_and_sum(out, name, labels, sample);
+            }
+            MetricType::Summary => write_count_and_sum(out, name, labels, sample),
+            _ => {
+                write_series_name(out, name, b"", labels, false);
+                write_number(out, sample.value.unwrap_or(Number::Int(0)));
+                out.push(b'\n');
+            }
+        }
+    }
+}
+
+/// Writes `name{labels} ` — or, with `open`, `name{labels,` for a label to follow.
+fn write_series_name(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8], open: bool) {
+    out.extend_from_slice(name);
+    out.extend_from_slice(suffix);
+    if open {
+        out.push(b'{');
+        out.extend_from_slice(labels);
+        if !labels.is_empty() {
+            out.push(b',');
+        }
+    } else {
+        if !labels.is_empty() {
+            out.push(b'{');
+            out.extend_from_slice(labels);
+            out.push(b'}');
+        }
+        out.push(b' ');
+    }
+}
+
+fn write_count_and_sum(out: &mut Vec<u8>, name: &[u8], labels: &[u8], sample: &Sample) {
+    write_series_name(out, name, b"_count", labels, false);
+    number::write_u64(out, sample.count);
+    out.push(b'\n');
+    write_series_name(out, name, b"_sum", labels, false);
+    number::write_go_float(out, sample.sum);
+    out.push(b'\n');
+}
+
+fn write_number(out: &mut Vec<u8>, value: Number) {
+    match value {
+        Number::Int(value) => number::write_u64(out, value),
+        Number::Float(value) => number::write_go_float(out, value),
+    }
+}

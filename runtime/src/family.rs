@@ -1,0 +1,121 @@
+//! The registry's view of an instrument: an object-safe family of series.
+
+use std::vec::Vec;
+
+/// The type of a metric family, as the exposition formats name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricType {
+    /// A monotonically increasing total (`Counter`, `FloatCounter`).
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// Observations counted into cumulative buckets, with their sum.
+    Histogram,
+    /// Observation count and sum (no quantiles).
+    Summary,
+    /// Constant label pairs with value 1.
+    Info,
+    /// One of an enum's states is set (1), the others are 0.
+    StateSet,
+}
+
+impl MetricType {
+    /// The lowercase name used in `# TYPE` lines of OpenMetrics and in the catalog.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MetricType::Counter => "counter",
+            MetricType::Gauge => "gauge",
+            MetricType::Histogram => "histogram",
+            MetricType::Summary => "summary",
+            MetricType::Info => "info",
+            MetricType::StateSet => "stateset",
+        }
+    }
+}
+
+/// Where and how a metric was declared: name, help and source location.
+#[derive(Debug)]
+pub struct Meta {
+    /// The full metric name, e.g. `orders_processed_total`.
+    pub name: &'static str,
+    /// The `# HELP` text (the doc comment).
+    pub help: &'static str,
+    /// Source file of the declaration.
+    pub file: &'static str,
+    /// Source line of the declaration.
+    pub line: u32,
+    /// `module_path!()` of the declaration.
+    pub module: &'static str,
+}
+
+/// A number as read from a series.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    /// An exact integer (counters, bucket counts).
+    Int(u64),
+    /// A float (gauges, float counters, sums).
+    Float(f64),
+}
+
+impl Number {
+    /// The value as `f64` (integers above 2^53 lose precision, as in every client).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(value) => value as f64,
+            Number::Float(value) => value,
+        }
+    }
+}
+
+/// One series' values, filled in by [`Family::read`]. Reused across series and scrapes
+/// so reading allocates nothing after the first scrape.
+#[derive(Debug, Default, Clone)]
+pub struct Sample {
+    /// The value of a counter, gauge, info or state-set series.
+    pub value: Option<Number>,
+    /// Histogram: cumulative bucket counts, one per bound plus the `+Inf` bucket last.
+    pub cumulative_buckets: Vec<u64>,
+    /// Histogram and summary: observation count (equals the `+Inf` bucket).
+    pub count: u64,
+    /// Histogram and summary: sum of observations.
+    pub sum: f64,
+}
+
+impl Sample {
+    pub(crate) fn clear(&mut self) {
+        self.value = None;
+        self.cumulative_buckets.clear();
+        self.count = 0;
+        self.sum = 0.0;
+    }
+}
+
+/// A family of series with a fixed label layout: what the registry renders.
+///
+/// Implemented by every instrument type; `#[metric]` registers instruments through it.
+/// Series are numbered `0..series_count()`.
+pub trait Family: Sync {
+    /// The exposition type.
+    fn metric_type(&self) -> MetricType;
+    /// Appends the label names; `metric_name` is given because a state set labels its
+    /// states with the metric's own name, as OpenMetrics prescribes.
+    fn label_names(&self, metric_name: &'static str, out: &mut Vec<&'static str>);
+    /// The number of series, fixed for the life of the program.
+    fn series_count(&self) -> usize;
+    /// Appends the label values of `series`, in label-name order.
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>);
+    /// Histogram bucket upper bounds (without `+Inf`); empty for other types.
+    fn bucket_bounds(&self) -> &[f64] {
+        &[]
+    }
+    /// Reads the current values of `series` into `out` (which the caller has cleared).
+    fn read(&self, series: usize, out: &mut Sample);
+}
+
+/// A set of families declared together (`#[derive(Metrics)]`), registered by one
+/// `#[metric] static`.
+pub trait Group: Sync {
+    /// Calls `visit` with every member's metadata and family, in declaration order.
+    fn families(&'static self, visit: &mut dyn FnMut(&'static Meta, &'static dyn Family));
+}

@@ -1,0 +1,119 @@
+//! Behaviour of the instruments at their edges: rejected values, overflow, guards.
+
+use crate::rejected::{count, Rejection};
+use crate::{metric, Counter, FloatCounter, Gauge, Histogram, LabelValue, Summary};
+
+#[derive(LabelValue, Debug, PartialEq)]
+enum Shelf {
+    Top,
+    Bottom,
+}
+
+/// Counter under test.
+#[metric]
+static SHELF_PICKS_TOTAL: Counter<Shelf>;
+/// Counter driven to overflow (its own static: tests run in parallel).
+#[metric]
+static SHELF_WRAPS_TOTAL: Counter;
+/// Float counter under test.
+#[metric]
+static SHELF_ENERGY_JOULES_TOTAL: FloatCounter;
+/// Gauge under test.
+#[metric]
+static SHELF_TEMPERATURE_CELSIUS: Gauge;
+/// Histogram under test.
+#[metric(buckets = [1.0, 2.0])]
+static SHELF_RESTOCK_DURATION_SECONDS: Histogram<Shelf>;
+/// Summary under test.
+#[metric]
+static SHELF_LABEL_PRINT_BYTES: Summary;
+
+#[test]
+fn labelled_counter_series_are_independent() {
+    SHELF_PICKS_TOTAL.labels(Shelf::Top).inc_by(3);
+    SHELF_PICKS_TOTAL.labels(Shelf::Bottom).inc();
+    assert_eq!(SHELF_PICKS_TOTAL.labels(Shelf::Top).get(), 3);
+    assert_eq!(SHELF_PICKS_TOTAL.labels(Shelf::Bottom).get(), 1);
+}
+
+#[test]
+fn counter_wraps_instead_of_panicking_on_overflow() {
+    SHELF_WRAPS_TOTAL.inc_by(2);
+    SHELF_WRAPS_TOTAL.inc_by(u64::MAX);
+    assert_eq!(SHELF_WRAPS_TOTAL.get(), 1);
+}
+
+#[test]
+fn float_counter_rejects_negative_nan_and_infinite_increments() {
+    let before = count(Rejection::InvalidCounterIncrement);
+    SHELF_ENERGY_JOULES_TOTAL.inc_by(0.5);
+    for bad in [-1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        SHELF_ENERGY_JOULES_TOTAL.inc_by(bad);
+    }
+    assert_eq!(SHELF_ENERGY_JOULES_TOTAL.get(), 0.5);
+    assert_eq!(count(Rejection::InvalidCounterIncrement) - before, 4);
+}
+
+#[test]
+fn gauge_rejects_nan_deltas_but_accepts_nan_set() {
+    let before = count(Rejection::NanGaugeDelta);
+    SHELF_TEMPERATURE_CELSIUS.set(2.0);
+    SHELF_TEMPERATURE_CELSIUS.add(f64::NAN);
+    SHELF_TEMPERATURE_CELSIUS.sub(f64::NAN);
+    assert_eq!(SHELF_TEMPERATURE_CELSIUS.get(), 2.0);
+    assert_eq!(count(Rejection::NanGaugeDelta) - before, 2);
+    SHELF_TEMPERATURE_CELSIUS.set(f64::NAN);
+    assert!(SHELF_TEMPERATURE_CELSIUS.get().is_nan());
+    SHELF_TEMPERATURE_CELSIUS.set(0.0);
+}
+
+#[test]
+fn histogram_buckets_are_cumulative_and_inf_equals_count() {
+    let series = SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Top);
+    for value in [0.5, 1.0, 1.5, 3.0, f64::INFINITY, f64::NEG_INFINITY] {
+        series.observe(value);
+    }
+    // le=1 holds 0.5, 1.0 (bounds are inclusive) and -Inf; le=2 adds 1.5; +Inf adds 3 and +Inf.
+    assert_eq!(series.bucket_counts(), [3, 4, 6]);
+    assert_eq!(series.count(), 6);
+    assert!(series.sum().is_nan(), "+Inf + -Inf is NaN, as in every client");
+    assert_eq!(SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Bottom).count(), 0);
+}
+
+#[test]
+fn nan_observations_are_rejected_and_counted() {
+    let before = count(Rejection::NanObservation);
+    let series = SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Bottom);
+    let count_before = series.count();
+    series.observe(f64::NAN);
+    SHELF_LABEL_PRINT_BYTES.observe(f64::NAN);
+    assert_eq!(series.count(), count_before);
+    assert_eq!(SHELF_LABEL_PRINT_BYTES.count(), 0);
+    assert_eq!(count(Rejection::NanObservation) - before, 2);
+}
+
+#[test]
+fn in_progress_guard_decrements_when_unwinding() {
+    let gauge = crate::Gauge::<()>::__new({
+        static CELLS: [core::sync::atomic::AtomicU64; 1] = [core::sync::atomic::AtomicU64::new(0)];
+        &CELLS
+    });
+    let result = std::panic::catch_unwind(|| {
+        let _guard = gauge.track_inprogress();
+        assert_eq!(gauge.get(), 1.0);
+        panic!("request failed");
+    });
+    assert!(result.is_err());
+    assert_eq!(gauge.get(), 0.0);
+}
+
+#[test]
+fn timer_can_be_discarded_or_observed_explicitly() {
+    let series = SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Top);
+    let before = series.count();
+    series.start_timer().discard();
+    assert_eq!(series.count(), before);
+    let elapsed = series.start_timer().observe_now();
+    assert!(elapsed.as_secs_f64() < 1.0);
+    assert_eq!(series.count(), before + 1);
+}

@@ -1,0 +1,67 @@
+//! `metricsmith_rejected_values_total{kind}`: values the instruments refused, so that a
+//! loss is visible on the dashboard instead of silent.
+
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use crate::family::Meta;
+use crate::labels::{LabelValue, NamedLabelValue};
+use crate::metrics::Counter;
+use crate::registry::{Registration, REGISTRY};
+
+/// Why a value was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rejection {
+    /// A NaN passed to `observe`.
+    NanObservation,
+    /// A negative, NaN or infinite `FloatCounter` increment.
+    InvalidCounterIncrement,
+    /// A NaN passed to a gauge's `add`/`sub`.
+    NanGaugeDelta,
+    /// A hand-written `LabelSet` returned an index outside its cardinality.
+    LabelIndexOutOfRange,
+}
+
+impl LabelValue for Rejection {
+    const CARDINALITY: usize = 4;
+    const VALUES: &'static [&'static str] =
+        &["nan_observation", "invalid_counter_increment", "nan_gauge_delta", "label_index_out_of_range"];
+    fn index(&self) -> usize {
+        *self as usize
+    }
+    fn from_index(index: usize) -> Option<Self> {
+        [Self::NanObservation, Self::InvalidCounterIncrement, Self::NanGaugeDelta, Self::LabelIndexOutOfRange]
+            .get(index)
+            .copied()
+    }
+}
+
+impl NamedLabelValue for Rejection {
+    const LABEL_NAME: &'static str = "kind";
+}
+
+static CELLS: [AtomicU64; Rejection::CARDINALITY] = [const { AtomicU64::new(0) }; Rejection::CARDINALITY];
+static REJECTED: Counter<Rejection> = Counter::__new(&CELLS);
+
+static META: Meta = Meta {
+    name: "metricsmith_rejected_values_total",
+    help: "Values metricsmith instruments refused to record (NaN observations, negative counter increments, ...), by kind.",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};
+
+#[allow(unsafe_code)] // linkme places the entry in a link section.
+#[linkme::distributed_slice(REGISTRY)]
+static ENTRY: Registration = Registration::Metric { meta: &META, family: &REJECTED };
+
+#[cold]
+pub(crate) fn record(rejection: Rejection) {
+    // Not `REJECTED.labels(..)`: that path reports out-of-range indexes here.
+    CELLS[rejection as usize].fetch_add(1, Relaxed);
+}
+
+/// How many values of each kind were rejected so far (for tests).
+#[cfg(test)]
+pub(crate) fn count(rejection: Rejection) -> u64 {
+    REJECTED.labels(rejection).get()
+}

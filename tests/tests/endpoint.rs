@@ -1,0 +1,503 @@
+//! The built-in HTTP endpoint: routing, content negotiation, limits, timeouts and
+//! lifecycle, against a real socket.
+//!
+//! Normal requests go through `ureq`; malformed and slow clients use raw `TcpStream`s.
+//! Every server binds `127.0.0.1:0`. Durations here are liveness bounds, generous on
+//! purpose: they catch hangs, not slowness.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use metricsmith::{serve, serve_with, ServeError, ServeOptions, Server};
+
+const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+/// What Prometheus itself sends when scraping.
+const PROMETHEUS_SERVER_ACCEPT: &str = "application/openmetrics-text;version=1.0.0;q=0.5,\
+     application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+/// A self-metric the runtime always registers, so every scrape contains it.
+const SELF_METRIC: &str = "metricsmith_rejected_values_total";
+/// The longest any single exchange may take before the test counts it as a hang.
+const LIVENESS: Duration = Duration::from_secs(10);
+
+fn start() -> Server {
+    serve("127.0.0.1:0").expect("serve on an ephemeral loopback port")
+}
+
+fn start_with(options: ServeOptions) -> Server {
+    serve_with("127.0.0.1:0", options).expect("serve on an ephemeral loopback port")
+}
+
+/// A client that returns 4xx/5xx responses instead of errors and never waits forever.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(LIVENESS)).build().into()
+}
+
+fn url(addr: SocketAddr, path: &str) -> String {
+    format!("http://{addr}{path}")
+}
+
+struct Reply {
+    status: u16,
+    content_type: Option<String>,
+    content_length: Option<usize>,
+    body: String,
+}
+
+fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
+    let header = |name: &str| response.headers().get(name).map(|value| value.to_str().unwrap().to_owned());
+    let content_type = header("content-type");
+    let content_length = header("content-length").map(|length| length.parse().unwrap());
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_string().unwrap();
+    Reply { status, content_type, content_length, body }
+}
+
+fn get(addr: SocketAddr, path: &str, accept: Option<&str>) -> Reply {
+    let mut request = agent().get(url(addr, path));
+    if let Some(accept) = accept {
+        request = request.header("Accept", accept);
+    }
+    reply(request.call().expect("GET completes"))
+}
+
+/// A plain scrape, asserting it succeeded: the server is alive and serving.
+fn assert_scrapes(addr: SocketAddr) {
+    let reply = get(addr, "/metrics", None);
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.contains(SELF_METRIC), "unexpected body:\n{}", reply.body);
+}
+
+/// Sends raw bytes and reads until the server closes the connection.
+///
+/// The server may close while the request is still being written (that is one way to
+/// reject it), so write errors are ignored, and a reset while reading counts as a close.
+/// Panics if the server neither answers nor closes within [`LIVENESS`].
+fn raw_exchange(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(LIVENESS)).unwrap();
+    let _ = stream.write_all(request);
+    read_until_closed(&mut stream)
+        .unwrap_or_else(|error| panic!("the server neither answered nor closed: {error}"))
+}
+
+/// Reads until end of stream (or a reset); a read timeout is an error.
+fn read_until_closed(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return Ok(received),
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error) if matches!(error.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                return Err(error)
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            // Reset or aborted: the server closed without reading everything we sent.
+            Err(_) => return Ok(received),
+        }
+    }
+}
+
+/// Status code, lower-cased head and body of a raw response.
+fn parse_raw(response: &[u8]) -> (u16, String, Vec<u8>) {
+    let end = response.windows(4).position(|window| window == b"\r\n\r\n").expect("a complete response head");
+    let head = String::from_utf8(response[..end].to_vec()).unwrap().to_ascii_lowercase();
+    let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status code");
+    (status, head, response[end + 4..].to_vec())
+}
+
+/// Asserts a raw answer to a bad request: a close, or a 4xx response (then a close).
+fn assert_rejected(request: &[u8], response: &[u8]) {
+    if response.is_empty() {
+        return;
+    }
+    let (status, head, _) = parse_raw(response);
+    assert!(
+        (400..500).contains(&status),
+        "{:?} was answered with\n{head}",
+        String::from_utf8_lossy(&request[..request.len().min(80)])
+    );
+}
+
+#[test]
+fn negotiates_the_format_from_the_accept_header() {
+    let server = start();
+    let addr = server.local_addr();
+
+    // No Accept header at all (ureq would send one of its own).
+    let response =
+        raw_exchange(addr, b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let (status, head, body) = parse_raw(&response);
+    assert_eq!(status, 200);
+    assert!(head.contains(&format!("\r\ncontent-type: {PROMETHEUS_TEXT}\r\n")), "{head}");
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains(SELF_METRIC), "{body}");
+    assert!(!body.trim_end().ends_with("# EOF"), "text 0.0.4 has no EOF marker:\n{body}");
+
+    let reply = get(addr, "/metrics", Some("application/openmetrics-text; version=1.0.0"));
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.content_type.as_deref(), Some(OPENMETRICS));
+    assert!(reply.body.contains(SELF_METRIC), "{}", reply.body);
+    assert!(reply.body.ends_with("# EOF\n"), "{}", reply.body);
+
+    let reply = get(addr, "/metrics", Some(PROMETHEUS_SERVER_ACCEPT));
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.content_type.as_deref(), Some(OPENMETRICS));
+    assert!(reply.body.ends_with("# EOF\n"), "{}", reply.body);
+
+    let reply = get(addr, "/metrics", Some("text/plain"));
+    assert_eq!(reply.content_type.as_deref(), Some(PROMETHEUS_TEXT));
+    assert_eq!(reply.content_length, Some(reply.body.len()));
+
+    server.shutdown();
+}
+
+#[test]
+fn head_sends_the_get_headers_without_a_body() {
+    let server = start();
+    let addr = server.local_addr();
+    let head_request = b"HEAD /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+
+    // Other tests' instruments may change between requests, so look for one round in
+    // which two GETs around the HEAD agree; a HEAD that disagrees then is wrong.
+    let mut agreed = false;
+    for _ in 0..20 {
+        let before = get(addr, "/metrics", None);
+        let response = raw_exchange(addr, head_request);
+        let after = get(addr, "/metrics", None);
+
+        let (status, head, body) = parse_raw(&response);
+        assert_eq!(status, 200);
+        assert!(body.is_empty(), "HEAD sent a body of {} bytes", body.len());
+        assert!(head.contains(&format!("\r\ncontent-type: {PROMETHEUS_TEXT}\r\n")), "{head}");
+        let length: usize = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length: "))
+            .expect("HEAD reports Content-Length")
+            .parse()
+            .unwrap();
+        assert!(length > 0);
+
+        assert_eq!(before.content_type, after.content_type);
+        assert_eq!(before.content_length, Some(before.body.len()));
+        if before.body.len() == after.body.len() {
+            assert_eq!(length, before.body.len(), "HEAD and GET disagree on Content-Length");
+            agreed = true;
+            break;
+        }
+    }
+    assert!(agreed, "the metrics never held still for a GET, HEAD, GET round");
+
+    // ureq agrees that there is no body.
+    let reply = reply(agent().head(url(addr, "/metrics")).call().unwrap());
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.content_type.as_deref(), Some(PROMETHEUS_TEXT));
+    assert!(reply.body.is_empty());
+
+    server.shutdown();
+}
+
+#[test]
+fn other_paths_are_404_and_other_methods_405() {
+    let server = start();
+    let addr = server.local_addr();
+
+    for path in ["/", "/metricsx", "/favicon.ico", "/metrics/", "/METRICS"] {
+        let reply = get(addr, path, None);
+        assert_eq!(reply.status, 404, "GET {path}");
+        assert!(!reply.body.contains(SELF_METRIC), "GET {path} leaked metrics");
+    }
+
+    // The query string is ignored.
+    let reply = get(addr, "/metrics?x=1&format=anything", None);
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.contains(SELF_METRIC));
+
+    let agent = agent();
+    let metrics = url(addr, "/metrics");
+    let responses = [
+        ("POST", agent.post(&metrics).send("x=1").unwrap()),
+        ("PUT", agent.put(&metrics).send_empty().unwrap()),
+        ("DELETE", agent.delete(&metrics).call().unwrap()),
+        ("OPTIONS", agent.options(&metrics).call().unwrap()),
+    ];
+    for (method, response) in responses {
+        assert_eq!(response.status().as_u16(), 405, "{method} /metrics");
+        assert_eq!(response.headers().get("allow").map(|allow| allow.to_str().unwrap()), Some("GET, HEAD"));
+    }
+
+    server.shutdown();
+}
+
+#[test]
+fn an_oversized_request_head_is_rejected() {
+    let server = start();
+    let addr = server.local_addr();
+
+    let mut request = b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nX-Padding: ".to_vec();
+    request.resize(request.len() + 64 * 1024, b'a');
+    request.extend_from_slice(b"\r\n\r\n");
+    let response = raw_exchange(addr, &request);
+    assert_rejected(&request, &response);
+
+    // Many small headers add up the same way.
+    let mut request = b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n".to_vec();
+    for i in 0..2000 {
+        request.extend_from_slice(format!("X-Header-{i}: value\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let response = raw_exchange(addr, &request);
+    assert_rejected(&request, &response);
+
+    // A larger limit lets the same padded request through.
+    let roomy = start_with(ServeOptions::default().with_max_header_bytes(128 * 1024));
+    let mut request =
+        b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Padding: ".to_vec();
+    request.resize(request.len() + 64 * 1024, b'a');
+    request.extend_from_slice(b"\r\n\r\n");
+    let (status, _, _) = parse_raw(&raw_exchange(roomy.local_addr(), &request));
+    assert_eq!(status, 200);
+    roomy.shutdown();
+
+    assert_scrapes(addr);
+    server.shutdown();
+}
+
+#[test]
+fn a_silent_client_does_not_block_a_scrape() {
+    let server = start();
+    let addr = server.local_addr();
+
+    // One connection says nothing, another stops in the middle of its request head.
+    let _silent = TcpStream::connect(addr).unwrap();
+    let mut partial = TcpStream::connect(addr).unwrap();
+    partial.write_all(b"GET /metrics HTTP/1.1\r\nHost: loc").unwrap();
+
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || done_tx.send(get(addr, "/metrics", None).status));
+    assert_eq!(done_rx.recv_timeout(LIVENESS), Ok(200), "a scrape waited behind a silent client");
+
+    server.shutdown();
+}
+
+#[test]
+fn the_header_read_timeout_closes_slow_and_idle_connections() {
+    let server = start_with(ServeOptions::default().with_header_read_timeout(Duration::from_millis(300)));
+    let addr = server.local_addr();
+    // Far shorter than the default timeout (10 s), so only the configured one fits.
+    let bound = Duration::from_secs(3);
+
+    let mut silent = TcpStream::connect(addr).unwrap();
+    silent.set_read_timeout(Some(bound)).unwrap();
+    let received = read_until_closed(&mut silent).expect("a silent connection is closed");
+    assert!(received.is_empty() || received.starts_with(b"HTTP/1.1 4"));
+
+    // Trickling the head does not reset the clock.
+    let mut slow = TcpStream::connect(addr).unwrap();
+    slow.set_read_timeout(Some(bound)).unwrap();
+    let started = Instant::now();
+    for chunk in [&b"GET /metrics HTTP/1.1\r\n"[..], b"Host: local", b"host\r\n"] {
+        if slow.write_all(chunk).is_err() {
+            break;
+        }
+        thread::sleep(Duration::from_millis(150));
+    }
+    let received = read_until_closed(&mut slow).expect("a slow connection is closed");
+    assert!(received.is_empty() || received.starts_with(b"HTTP/1.1 4"));
+    assert!(started.elapsed() < bound);
+
+    // A kept-alive connection is answered, then closed once it idles past the timeout.
+    let mut kept = TcpStream::connect(addr).unwrap();
+    kept.set_read_timeout(Some(bound)).unwrap();
+    kept.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let received = read_until_closed(&mut kept).expect("an idle keep-alive connection is closed");
+    let (status, _, body) = parse_raw(&received);
+    assert_eq!(status, 200);
+    assert!(String::from_utf8(body).unwrap().contains(SELF_METRIC));
+
+    assert_scrapes(addr);
+    server.shutdown();
+}
+
+#[test]
+fn the_idle_timeout_closes_a_stalled_request_body() {
+    // The head arrives in time; the announced body never does.
+    let server = start_with(
+        ServeOptions::default()
+            .with_header_read_timeout(Duration::from_secs(60))
+            .with_idle_timeout(Duration::from_millis(300)),
+    );
+    let addr = server.local_addr();
+
+    for request in [
+        &b"POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\nabc"[..],
+        b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc",
+    ] {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        stream.write_all(request).unwrap();
+        let received = read_until_closed(&mut stream).expect("a stalled connection is closed");
+        // Whatever was answered before the stall, the connection did not stay open.
+        if !received.is_empty() {
+            parse_raw(&received);
+        }
+    }
+
+    assert_scrapes(addr);
+    server.shutdown();
+}
+
+#[test]
+fn malformed_requests_are_rejected_without_harm() {
+    // A short head timeout ends requests that are merely incomplete.
+    let server = start_with(ServeOptions::default().with_header_read_timeout(Duration::from_secs(1)));
+    let addr = server.local_addr();
+
+    let requests: &[&[u8]] = &[
+        b"\x00\x01\x02\x03garbage\xff\xfe\r\n\r\n",
+        b"GET /metrics\r\n\r\n",
+        b"GET /metrics HTTP/9.9\r\nHost: localhost\r\n\r\n",
+        b"GET /\xff\xfe HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nno colon here\r\n\r\n",
+        b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1\r\n\r\n",
+        b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+        b"G\xc3\x89T /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        b"\r\n\r\n\r\n",
+        b"GET /metrics HTTP/1.1\r\n\xff\xfe: \xff\r\n\r\n",
+        b"",
+    ];
+    for request in requests {
+        let response = raw_exchange(addr, request);
+        assert_rejected(request, &response);
+    }
+
+    // Bytes that are not UTF-8 in the Accept value are allowed by HTTP; they name no
+    // format, so the default one is served.
+    let response = raw_exchange(
+        addr,
+        b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nAccept: \xff\xfe\r\nConnection: close\r\n\r\n",
+    );
+    let (status, head, _) = parse_raw(&response);
+    assert_eq!(status, 200);
+    assert!(head.contains(PROMETHEUS_TEXT), "{head}");
+
+    // Half-closing right after a partial request is no problem either.
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(LIVENESS)).unwrap();
+    stream.write_all(b"GET /metr").unwrap();
+    stream.shutdown(Shutdown::Write).unwrap();
+    let received = read_until_closed(&mut stream).unwrap();
+    assert_rejected(b"GET /metr", &received);
+
+    assert_scrapes(addr);
+    server.shutdown();
+}
+
+#[test]
+fn binding_a_taken_port_is_an_error() {
+    let server = start();
+    let taken = server.local_addr();
+
+    let error = serve(taken).map(|_| ()).expect_err("the port is taken");
+    match &error {
+        ServeError::Bind { addr, source } => {
+            assert_eq!(addr, &taken.to_string());
+            assert_eq!(source.kind(), io::ErrorKind::AddrInUse);
+        }
+        other => panic!("expected ServeError::Bind, got {other:?}"),
+    }
+    let message = error.to_string();
+    assert!(message.starts_with(&format!("cannot listen on {taken}: ")), "{message}");
+    let _: &dyn std::error::Error = &error;
+
+    let error = serve("no port here").map(|_| ()).expect_err("not an address");
+    assert!(matches!(error, ServeError::Resolve(_)), "{error:?}");
+
+    // The first server is unaffected.
+    assert_scrapes(taken);
+    server.shutdown();
+}
+
+#[test]
+fn shutdown_stops_listening_and_closes_connections() {
+    let server = start();
+    let addr = server.local_addr();
+    assert_scrapes(addr);
+
+    let mut idle = TcpStream::connect(addr).unwrap();
+    idle.set_read_timeout(Some(LIVENESS)).unwrap();
+
+    let started = Instant::now();
+    server.shutdown();
+    assert!(started.elapsed() < Duration::from_secs(5), "shutdown took {:?}", started.elapsed());
+
+    let refused = TcpStream::connect(addr).expect_err("nothing listens after shutdown");
+    assert_eq!(refused.kind(), io::ErrorKind::ConnectionRefused);
+    // The open connection was closed rather than left hanging.
+    assert!(read_until_closed(&mut idle).unwrap().is_empty());
+}
+
+#[test]
+fn dropping_the_handle_shuts_down_promptly() {
+    let server = start();
+    let addr = server.local_addr();
+    let mut idle = TcpStream::connect(addr).unwrap();
+    idle.set_read_timeout(Some(LIVENESS)).unwrap();
+    let mut partial = TcpStream::connect(addr).unwrap();
+    partial.write_all(b"GET /metrics HTTP/1.1\r\n").unwrap();
+    assert_scrapes(addr);
+
+    let started = Instant::now();
+    drop(server);
+    assert!(started.elapsed() < Duration::from_secs(5), "drop took {:?}", started.elapsed());
+
+    let refused = TcpStream::connect(addr).expect_err("nothing listens after drop");
+    assert_eq!(refused.kind(), io::ErrorKind::ConnectionRefused);
+    assert!(read_until_closed(&mut idle).unwrap().is_empty());
+}
+
+#[test]
+fn connections_past_the_limit_wait_for_a_free_slot() {
+    // The documented behaviour: a client past `max_connections` is not accepted; it
+    // waits in the listen backlog and is served as soon as a connection closes.
+    let server = start_with(
+        ServeOptions::default().with_max_connections(2).with_header_read_timeout(Duration::from_secs(60)),
+    );
+    let addr = server.local_addr();
+
+    let first = TcpStream::connect(addr).unwrap();
+    let _second = TcpStream::connect(addr).unwrap();
+
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || done_tx.send(get(addr, "/metrics", None).status));
+    // Without the limit this scrape would be answered at once.
+    assert_eq!(
+        done_rx.recv_timeout(Duration::from_millis(500)),
+        Err(mpsc::RecvTimeoutError::Timeout),
+        "a third connection was served while two were open"
+    );
+
+    // Freeing a slot lets the waiting scrape through.
+    drop(first);
+    assert_eq!(done_rx.recv_timeout(LIVENESS), Ok(200));
+
+    server.shutdown();
+}
+
+#[test]
+fn timed_out_connections_free_their_slots() {
+    // Two silent clients take every slot; the head timeout frees them for the scrape.
+    let server = start_with(
+        ServeOptions::default().with_max_connections(2).with_header_read_timeout(Duration::from_millis(300)),
+    );
+    let addr = server.local_addr();
+    let _first = TcpStream::connect(addr).unwrap();
+    let _second = TcpStream::connect(addr).unwrap();
+    assert_scrapes(addr);
+    server.shutdown();
+}
