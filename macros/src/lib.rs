@@ -49,3 +49,6 @@ pub fn derive_metrics(item: TokenStream) -> TokenStream {
         Err(error) => error.to_compile_error().into(),
     }
 }
+
+#[cfg(test)]
+mod expansion_tests;

@@ -375,7 +375,9 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
     let limit = Arc::new(Semaphore::new(slots as usize));
 
     let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(options.header_read_timeout);
+    http.timer(TokioTimer::new())
+        .header_read_timeout(None)
+        .max_buf_size(options.max_header_bytes.max(MIN_HEADER_BYTES));
 
     loop {
         // Take a slot before accepting: past the limit, clients queue in the kernel's

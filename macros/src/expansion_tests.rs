@@ -1,0 +1,1 @@
+//! Snapshots of representative expansions, so reviewers see generated code change.
