@@ -62,6 +62,11 @@ pub use metricsmith_macros::{metric, LabelSet, LabelValue, Metrics};
 pub use registry::{check_registry, DuplicateMetric};
 pub use serve::{serve, serve_with, ServeError, ServeOptions, Server};
 
+/// The README's examples, compiled as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// What generated code uses. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
