@@ -21,7 +21,7 @@ use std::future::{poll_fn, Future};
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::pin::{pin, Pin};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
@@ -113,15 +113,19 @@ pub fn serve_with(addr: impl ToSocketAddrs, options: ServeOptions) -> Result<Ser
     }
     let listener = std::net::TcpListener::bind(&addrs[..])
         .map_err(|source| ServeError::Bind { addr: display_addrs(&addrs), source })?;
-    let local_addr = listener.local_addr()?;
+    let local_addr = listener.local_addr().map_err(ServeError::Io)?;
     // tokio requires a non-blocking socket; `from_std` does not change the mode itself.
-    listener.set_nonblocking(true)?;
+    listener.set_nonblocking(true).map_err(ServeError::Io)?;
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(ServeError::Io)?;
     let listener = {
         // Registering with the reactor needs the runtime's context, not its thread.
         let _context = runtime.enter();
-        TcpListener::from_std(listener)?
+        TcpListener::from_std(listener).map_err(ServeError::Io)?
     };
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -133,9 +137,10 @@ pub fn serve_with(addr: impl ToSocketAddrs, options: ServeOptions) -> Result<Ser
         runtime.block_on(accept_loop(listener, options, stop_rx));
         // Dropping the runtime drops every remaining connection task, closing its socket.
         drop(runtime);
-    })?;
+    });
+    let thread = thread.map_err(ServeError::Io)?;
 
-    Ok(Server { local_addr, stop: stop_tx, thread: Some(thread), exited: exited_rx })
+    Ok(Server { local_addr, stop: stop_tx, thread: Some(thread), exited: Mutex::new(exited_rx) })
 }
 
 fn display_addrs(addrs: &[SocketAddr]) -> String {
@@ -255,11 +260,14 @@ impl ServeOptions {
 /// # Ok::<(), metricsmith::ServeError>(())
 /// ```
 #[derive(Debug)]
+#[must_use = "the endpoint shuts down when the `Server` handle is dropped"]
 pub struct Server {
     local_addr: SocketAddr,
     stop: watch::Sender<bool>,
     thread: Option<thread::JoinHandle<()>>,
-    exited: mpsc::Receiver<Infallible>,
+    // In a mutex only to make the handle `Sync` (e.g. for a static); never contended,
+    // since it is used through `&mut self`.
+    exited: Mutex<mpsc::Receiver<Infallible>>,
 }
 
 impl Server {
@@ -296,7 +304,8 @@ impl Server {
         let Some(thread) = self.thread.take() else { return };
         // Fails only if the thread already ended, which is what we want anyway.
         let _ = self.stop.send(true);
-        match self.exited.recv_timeout(JOIN_TIMEOUT) {
+        let exited = self.exited.get_mut().unwrap_or_else(PoisonError::into_inner);
+        match exited.recv_timeout(JOIN_TIMEOUT) {
             // The thread is past its last statement: joining cannot block for long. A
             // panic on it has nothing left to clean up, so its payload is discarded.
             Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -361,12 +370,6 @@ impl fmt::Display for ServeError {
 
 impl std::error::Error for ServeError {}
 
-impl From<io::Error> for ServeError {
-    fn from(error: io::Error) -> Self {
-        ServeError::Io(error)
-    }
-}
-
 /// Accepts connections until `stop` says so (or its sender is gone), then waits up to
 /// [`SHUTDOWN_GRACE`] for the connections to finish.
 async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: watch::Receiver<bool>) {
@@ -376,7 +379,7 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
 
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(None)
+        .header_read_timeout(options.header_read_timeout)
         .max_buf_size(options.max_header_bytes.max(MIN_HEADER_BYTES));
 
     loop {

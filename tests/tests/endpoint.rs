@@ -102,6 +102,23 @@ fn read_until_closed(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
     }
 }
 
+/// Pipelines enough requests that their responses overflow both sockets' buffers (tens
+/// of MiB), and reads none of them, so the server's writes stall.
+fn flood_without_reading(addr: SocketAddr) -> TcpStream {
+    let body_length = get(addr, "/metrics", None).body.len();
+    let requests = (64 << 20) / (body_length + 200) + 1;
+    let batch = b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(100);
+    let mut stream = TcpStream::connect(addr).unwrap();
+    // Once the server stops reading, our writes block too: stop there.
+    stream.set_write_timeout(Some(Duration::from_secs(1))).unwrap();
+    for _ in 0..requests.div_ceil(100) {
+        if stream.write_all(&batch).is_err() {
+            break;
+        }
+    }
+    stream
+}
+
 /// Status code, lower-cased head and body of a raw response.
 fn parse_raw(response: &[u8]) -> (u16, String, Vec<u8>) {
     let end = response.windows(4).position(|window| window == b"\r\n\r\n").expect("a complete response head");
@@ -324,8 +341,8 @@ fn the_header_read_timeout_closes_slow_and_idle_connections() {
 }
 
 #[test]
-fn the_idle_timeout_closes_a_stalled_request_body() {
-    // The head arrives in time; the announced body never does.
+fn the_idle_timeout_closes_a_connection_that_stops_reading() {
+    // The head timeout is far away, so only the idle timeout can end these connections.
     let server = start_with(
         ServeOptions::default()
             .with_header_read_timeout(Duration::from_secs(60))
@@ -333,18 +350,20 @@ fn the_idle_timeout_closes_a_stalled_request_body() {
     );
     let addr = server.local_addr();
 
+    let mut stream = flood_without_reading(addr);
+    thread::sleep(Duration::from_secs(1));
+
+    // Had the server kept the connection, draining our buffer would let it answer every
+    // request and then wait the full minute for another: the read would time out.
+    stream.set_read_timeout(Some(LIVENESS)).unwrap();
+    read_until_closed(&mut stream).expect("a connection that stopped reading is closed");
+
+    // Stalled request bodies end too (hyper closes when the body is not read).
     for request in [
         &b"POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\nabc"[..],
         b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc",
     ] {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
-        stream.write_all(request).unwrap();
-        let received = read_until_closed(&mut stream).expect("a stalled connection is closed");
-        // Whatever was answered before the stall, the connection did not stay open.
-        if !received.is_empty() {
-            parse_raw(&received);
-        }
+        raw_exchange(addr, request);
     }
 
     assert_scrapes(addr);
@@ -399,6 +418,33 @@ fn malformed_requests_are_rejected_without_harm() {
 }
 
 #[test]
+fn a_client_that_half_closes_after_its_request_is_answered() {
+    // What `nc -N` and similar tools do: send the request, then shut down writing.
+    let server = start();
+    let addr = server.local_addr();
+    for request in
+        [&b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n"[..], b"GET /metrics HTTP/1.0\r\n\r\n"]
+    {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(LIVENESS)).unwrap();
+        stream.write_all(request).unwrap();
+        stream.shutdown(Shutdown::Write).unwrap();
+        let (status, _, body) = parse_raw(&read_until_closed(&mut stream).unwrap());
+        assert_eq!(status, 200);
+        assert!(String::from_utf8(body).unwrap().contains(SELF_METRIC));
+    }
+    server.shutdown();
+}
+
+#[test]
+fn the_handle_and_options_can_be_shared_between_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Server>();
+    send_sync::<ServeOptions>();
+    send_sync::<ServeError>();
+}
+
+#[test]
 fn binding_a_taken_port_is_an_error() {
     let server = start();
     let taken = server.local_addr();
@@ -450,6 +496,8 @@ fn dropping_the_handle_shuts_down_promptly() {
     idle.set_read_timeout(Some(LIVENESS)).unwrap();
     let mut partial = TcpStream::connect(addr).unwrap();
     partial.write_all(b"GET /metrics HTTP/1.1\r\n").unwrap();
+    // A response in flight that will never be read: shutdown cannot wait it out.
+    let _stalled = flood_without_reading(addr);
     assert_scrapes(addr);
 
     let started = Instant::now();

@@ -185,8 +185,8 @@ impl FloatCounterSeries {
     /// Adds `amount` (finite and not negative; otherwise rejected and counted).
     #[inline]
     pub fn inc_by(self, amount: f64) {
-        // `!(amount >= 0.0)` also catches NaN.
-        if !(amount >= 0.0) || amount.is_infinite() {
+        // NaN and ±Inf are not finite.
+        if !amount.is_finite() || amount < 0.0 {
             rejected::record(Rejection::InvalidCounterIncrement);
             return;
         }
