@@ -1,10 +1,12 @@
 //! The shop from the Python `prometheus_client` guides, instrumented with metricsmith:
 //! orders by outcome and payment method, the order queue's depth, and payment gateway
-//! latency by payment method.
+//! latency by payment method. Charging is instrumented with `#[timed]`, `#[counted]`
+//! and `#[in_flight]`, so its calls, declines and latency also appear in the shared
+//! `function_calls_*` families (`function="charge"`).
 
 use std::time::Duration;
 
-use metricsmith::{metric, Counter, Gauge, Histogram, LabelSet, LabelValue};
+use metricsmith::{counted, in_flight, metric, timed, Counter, Gauge, Histogram, LabelSet, LabelValue};
 
 /// Whether an order went through.
 #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,12 +115,25 @@ pub fn enqueue(_order: &Order) {
 /// record it without waiting).
 pub fn process_order(order: &Order, simulate_latency: bool) -> Outcome {
     ORDER_QUEUE_DEPTH.dec();
-    let outcome = charge(order, simulate_latency);
+    let outcome = match charge(order, simulate_latency) {
+        Ok(()) => Outcome::Success,
+        Err(Declined) => Outcome::Declined,
+    };
     ORDERS_PROCESSED_TOTAL.labels(OrderLabels { outcome, payment_method: order.payment_method }).inc();
     outcome
 }
 
-fn charge(order: &Order, simulate_latency: bool) -> Outcome {
+/// The gateway refused the payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Declined;
+
+/// Charges an order through the payment gateway. Every call lands in
+/// `function_calls_total{function="charge",result="ok"|"error"|"panic"}` (a decline is an
+/// `error`), `function_calls_duration_seconds` and `function_calls_concurrent`.
+#[timed]
+#[counted]
+#[in_flight]
+fn charge(order: &Order, simulate_latency: bool) -> Result<(), Declined> {
     let gateway = PAYMENT_GATEWAY_DURATION_SECONDS.labels(order.payment_method);
     if simulate_latency {
         let _timer = gateway.start_timer();
@@ -127,8 +142,7 @@ fn charge(order: &Order, simulate_latency: bool) -> Outcome {
         gateway.observe_duration(order.gateway_latency);
     }
     if order.declined {
-        Outcome::Declined
-    } else {
-        Outcome::Success
+        return Err(Declined);
     }
+    Ok(())
 }

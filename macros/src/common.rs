@@ -46,23 +46,115 @@ pub(crate) fn number_literal(expr: &syn::Expr) -> syn::Result<f64> {
 }
 
 /// Tokens for an `f64` constant (`-` kept outside the literal, which must be positive).
+/// Infinities and NaN, which have no literal, become the `f64` constants.
 pub(crate) fn f64_tokens(value: f64) -> TokenStream {
-    let literal = proc_macro2::Literal::f64_suffixed(value.abs());
-    if value.is_sign_negative() {
-        quote!(-#literal)
+    if value.is_nan() {
+        return quote!(::core::primitive::f64::NAN);
+    }
+    let magnitude = if value.is_infinite() {
+        quote!(::core::primitive::f64::INFINITY)
     } else {
+        let literal = proc_macro2::Literal::f64_suffixed(value.abs());
         quote!(#literal)
+    };
+    if value.is_sign_negative() {
+        quote!(-#magnitude)
+    } else {
+        magnitude
     }
 }
 
-/// Records "unknown option" with the list of valid ones.
+/// Records "unknown option" with the list of valid ones, plus where the setting it
+/// probably meant lives when that is not an option (`help`, `unit`, ...).
 pub(crate) fn unknown_option(errors: &mut Errors, key: &syn::Path, context: &str, valid: &[&str]) {
     let name = key.get_ident().map(ToString::to_string).unwrap_or_else(|| quote!(#key).to_string());
+    let hint = match name.as_str() {
+        "namespace" | "subsystem" if valid.contains(&"prefix") => {
+            "; the names of a group's metrics start with its `prefix = \"...\"`"
+        }
+        "help" | "description" | "doc" => {
+            "; the HELP text is the doc comment: write `/// What it measures.` above the declaration"
+        }
+        "unit" | "units" => "; the unit is the last word of the name, in base units: e.g. `_seconds`, `_bytes`",
+        "namespace" | "subsystem" => "; prefix the name itself, or group metrics with `#[derive(Metrics)]` and `#[metrics(prefix = \"...\")]`",
+        "label_names" | "label" | "const_labels" => {
+            "; labels come from the type: `Counter<Labels>` with a `#[derive(LabelSet)]` struct or a `#[derive(LabelValue)]` enum"
+        }
+        _ => "",
+    };
     let valid = valid.iter().map(|option| format!("`{option}`")).collect::<Vec<_>>().join(", ");
-    errors.error(key, format!("unknown {context} option `{name}`: expected one of {valid}"));
+    errors.error(key, format!("unknown {context} option `{name}`: expected one of {valid}{hint}"));
 }
 
 /// Parses a string-literal option value (`key = "..."`).
 pub(crate) fn string_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<syn::LitStr> {
     meta.value()?.parse::<syn::LitStr>()
+}
+
+/// Whether a type's generic parameters (if any) are all `const`: only then can a
+/// placeholder impl for it be written without bounds the user did not write.
+pub(crate) fn only_const_generics(generics: &syn::Generics) -> bool {
+    generics.params.iter().all(|param| matches!(param, syn::GenericParam::Const(_)))
+}
+
+/// The span of the first token of `tokens` (a type, a path): one real source location,
+/// where `Spanned::span` may fall back to the macro's call site for several tokens.
+pub(crate) fn first_token_span(tokens: &impl quote::ToTokens) -> proc_macro2::Span {
+    tokens
+        .to_token_stream()
+        .into_iter()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |token| token.span())
+}
+
+/// Source-like text of a type or expression for messages: `&'static str`,
+/// `Counter<Outcome>`, `f64::MAX` (`quote`'s `to_string` spaces every token).
+pub(crate) fn tokens_text(tokens: &impl quote::ToTokens) -> String {
+    let mut text = String::new();
+    write_tokens(&mut text, tokens.to_token_stream());
+    text
+}
+
+fn write_tokens(text: &mut String, tokens: TokenStream) {
+    use proc_macro2::{Delimiter, TokenTree};
+    // Whether the previous token was a word (ident or literal), or `'` opening a lifetime.
+    let mut after_word = false;
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                if after_word {
+                    text.push(' ');
+                }
+                text.push_str(&ident.to_string());
+                after_word = true;
+            }
+            TokenTree::Literal(literal) => {
+                if after_word {
+                    text.push(' ');
+                }
+                text.push_str(&literal.to_string());
+                after_word = true;
+            }
+            TokenTree::Punct(punct) => {
+                let c = punct.as_char();
+                text.push(c);
+                if c == ',' {
+                    text.push(' ');
+                }
+                after_word = false;
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => ("{ ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                text.push_str(open);
+                write_tokens(text, group.stream());
+                text.push_str(close);
+                after_word = false;
+            }
+        }
+    }
 }

@@ -7,10 +7,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::common::{doc_text, runtime_path, string_value, unknown_option};
+use crate::common::{doc_text, runtime_path, string_value, tokens_text, unknown_option};
 use crate::errors::Errors;
 use crate::instrument::{meta_expr, name_claim, Instrument, InstrumentOptions, InstrumentType, NameSource};
-use crate::naming::MetricKind;
 
 pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
@@ -34,14 +33,13 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
         errors.ok(result);
     }
     let runtime = runtime_path(runtime_override.as_ref());
-    let prefix_text = prefix.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let mut prefix_text = prefix.as_ref().map(syn::LitStr::value).unwrap_or_default();
     if let Some(literal) = &prefix {
-        // The prefix alone must be a valid name start: check it as a gauge name.
-        for problem in crate::naming::check_metric_name(&prefix_text, MetricKind::Gauge) {
-            if !problem.message.contains("unit") {
-                errors.error(literal, format!("metric group prefix: {}", problem.message));
-                break;
-            }
+        if let Some(problem) = crate::naming::check_group_prefix(&prefix_text, &ident.to_string()) {
+            errors.error(literal, problem.message);
+            // Check the members as if the prefix were fixed, so its mistake is
+            // reported once, here, and not again on every field.
+            prefix_text = problem.suggestion.unwrap_or_default();
         }
     }
 
@@ -62,10 +60,17 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
     }
 
     let mut members = Vec::new();
+    let mut rejected = Vec::new();
     for field in &named.named {
         let Some(field_ident) = field.ident.as_ref() else { continue };
         let Some(instrument_type) = InstrumentType::of(&field.ty) else {
-            errors.error(&field.ty, format!("field `{field_ident}` of metric group `{ident}` is not an instrument: use Counter, FloatCounter, Gauge, Histogram, Summary, Info or StateSet"));
+            let ty = &field.ty;
+            let message = format!(
+                "field `{field_ident}` of metric group `{ident}` is not an instrument: a `#[derive(Metrics)]` struct holds only Counter, FloatCounter, Gauge, Histogram, Summary, Info and StateSet fields, so keep the `{}` outside the group",
+                tokens_text(ty)
+            );
+            // Reported inside the expansion (see `expand`), not beside it.
+            rejected.push((field_ident, syn::Error::new_spanned(ty, message)));
             continue;
         };
         let options = InstrumentOptions::from_field_attrs(&field.attrs, &mut errors);
@@ -89,25 +94,32 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
         let name_span = source_literal.as_ref().map_or(field_ident.span(), syn::LitStr::span);
         members.push((field_ident, instrument, help, name_span));
     }
-    for (position, (field, instrument, _, _)) in members.iter().enumerate() {
+    for (position, (field, instrument, _, name_span)) in members.iter().enumerate() {
         if let Some((earlier, _, _, _)) =
             members[..position].iter().find(|(_, other, _, _)| other.name == instrument.name)
         {
-            errors.error(field, format!("fields `{earlier}` and `{field}` of `{ident}` are both named `{}`: give one another name", instrument.name));
+            errors.error_at(*name_span, format!("fields `{earlier}` and `{field}` of `{ident}` are both the metric `{}`: give one of them another name", instrument.name));
         }
     }
-    if members.len() != named.named.len() {
-        return errors.to_compile_errors();
-    }
-
-    let expansion = expand(&input, &runtime, &members);
+    let expansion = expand(&input, &runtime, &members, &rejected);
     let compile_errors = errors.to_compile_errors();
     quote!(#expansion #compile_errors)
 }
 
 type Member<'a> = (&'a syn::Ident, Instrument<'a>, String, proc_macro2::Span);
 
-fn expand(input: &syn::DeriveInput, runtime: &TokenStream, members: &[Member]) -> TokenStream {
+/// A field that is not an instrument, with the error that says so.
+type Rejected<'a> = (&'a syn::Ident, syn::Error);
+
+/// The group's impls. A rejected field is built by a `compile_error!` that carries its
+/// error: the group still has every impl `#[metric] static GROUP: Group;` needs, and
+/// rustc, seeing the constructor fail, reports nothing more about the static.
+fn expand(
+    input: &syn::DeriveInput,
+    runtime: &TokenStream,
+    members: &[Member],
+    rejected: &[Rejected],
+) -> TokenStream {
     let ident = &input.ident;
     let vis = &input.vis;
     let storage = format_ident!("__{}MetricsmithStorage", ident);
@@ -135,13 +147,31 @@ fn expand(input: &syn::DeriveInput, runtime: &TokenStream, members: &[Member]) -
         }
         let meta = meta_expr(runtime, &instrument.name, help, field.span());
         let meta_static = format_ident!("__METRICSMITH_META_{}", field.to_string().to_uppercase());
-        visits.push(quote! {
-            static #meta_static: #runtime::__private::Meta = #meta;
-            __visit(&#meta_static, &self.#field);
+        visits.push(match instrument.callback_gauge(runtime) {
+            // A callback gauge is read through its callback, not its own cells.
+            Some(callback_static) => quote! {
+                {
+                    static #meta_static: #runtime::__private::Meta = #meta;
+                    #callback_static
+                    __visit(&#meta_static, &__METRICSMITH_CALLBACK);
+                }
+            },
+            None => quote! {
+                static #meta_static: #runtime::__private::Meta = #meta;
+                __visit(&#meta_static, &self.#field);
+            },
         });
-        let claim = name_claim(&instrument.name, *name_span);
-        claims.push(quote!(const _: () = { #claim };));
+        // A name twice in this group is reported above, in the group's own words.
+        let first_of_its_name = members.iter().find(|(_, other, _, _)| other.name == instrument.name);
+        if first_of_its_name.is_some_and(|(first, _, _, _)| first == field) {
+            let claim = name_claim(&instrument.name, *name_span);
+            claims.push(quote!(const _: () = { #claim };));
+        }
         budgets.push(instrument.budget_assertion(runtime));
+    }
+    for (field, error) in rejected {
+        let error = error.to_compile_error();
+        constructors.push(quote!(#field: #error));
     }
     quote! {
         #[doc(hidden)]
@@ -157,12 +187,20 @@ fn expand(input: &syn::DeriveInput, runtime: &TokenStream, members: &[Member]) -
             const STORAGE: #storage = #storage { #(#storage_inits,)* };
         }
 
+        // Called on the storage static by `#[metric] static GROUP: Group;`, so a static of
+        // a type that is not a group fails on its `GroupStorage` bound alone.
         #[automatically_derived]
-        impl #ident {
+        impl #storage {
             #[doc(hidden)]
-            #vis const fn __metricsmith_new(__storage: &'static #storage) -> Self {
+            #vis const fn __metricsmith_new(&'static self) -> #ident {
+                let __storage = self;
                 let _ = __storage;
-                Self { #(#constructors,)* }
+                #ident { #(#constructors,)* }
+            }
+
+            #[doc(hidden)]
+            #vis const fn __metricsmith_group(&'static self, group: &'static #ident) -> &'static dyn #runtime::__private::Group {
+                group
             }
         }
 

@@ -2,11 +2,11 @@
 //! its options, their validation, and the expressions that build it in a static.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 
 use crate::buckets::check_buckets;
-use crate::common::{f64_tokens, number_literal, string_value, unknown_option};
+use crate::common::{f64_tokens, first_token_span, number_literal, tokens_text, unknown_option};
 use crate::errors::Errors;
 use crate::naming::{check_label_name, check_metric_name, MetricKind};
 
@@ -73,6 +73,12 @@ pub(crate) struct InstrumentOptions {
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) callback: Option<(syn::Path, syn::Path)>,
     pub(crate) info_labels: Option<(syn::Path, Vec<(syn::Ident, syn::Expr)>)>,
+    /// Elements of `buckets = [...]` that are not number literals, reported by
+    /// `Instrument::validate` once the metric's name is known.
+    pub(crate) invalid_buckets: Vec<syn::Expr>,
+    /// `name = <not a string>` was given (and reported): the name rules are skipped,
+    /// as the fallback name is not the one the user meant.
+    pub(crate) invalid_name: bool,
 }
 
 pub(crate) const INSTRUMENT_OPTIONS: &[&str] = &["name", "buckets", "max_series", "callback", "labels"];
@@ -85,22 +91,59 @@ impl InstrumentOptions {
         meta: &syn::meta::ParseNestedMeta,
         errors: &mut Errors,
     ) -> syn::Result<bool> {
+        // A value of the wrong shape is reported with an example of the right one, and
+        // parsing goes on with the next option.
         if meta.path.is_ident("name") {
-            self.name = Some(string_value(meta)?);
-        } else if meta.path.is_ident("buckets") {
-            let array: syn::ExprArray = meta.value()?.parse()?;
-            let mut bounds = Vec::new();
-            for element in &array.elems {
-                match number_literal(element) {
-                    Ok(value) => bounds.push((value, element.span())),
-                    Err(error) => errors.push(error),
+            let example = "`name = \"orders_processed_total\"`";
+            match option_value(meta, example, errors)? {
+                None => {}
+                Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. })) => self.name = Some(name),
+                Some(other) => {
+                    errors.error(
+                        other,
+                        format!("`name` takes the metric's name as a string literal, e.g. {example}"),
+                    );
+                    self.invalid_name = true;
                 }
             }
-            self.buckets = Some((meta.path.clone(), bounds));
+        } else if meta.path.is_ident("buckets") {
+            let example = "`buckets = [0.1, 0.5, 1.0]`";
+            match option_value(meta, example, errors)? {
+                None => {}
+                Some(syn::Expr::Array(array)) => {
+                    let mut bounds = Vec::new();
+                    for element in &array.elems {
+                        match number_literal(element) {
+                            Ok(value) => bounds.push((value, element.span())),
+                            Err(_) => self.invalid_buckets.push(element.clone()),
+                        }
+                    }
+                    self.buckets = Some((meta.path.clone(), bounds));
+                }
+                Some(other) => errors
+                    .error(other, format!("`buckets` takes a list of bucket upper bounds, e.g. {example}")),
+            }
         } else if meta.path.is_ident("max_series") {
-            self.max_series = Some(meta.value()?.parse()?);
+            let example = "`max_series = 1000`";
+            match option_value(meta, example, errors)? {
+                None => {}
+                Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(max), .. })) => {
+                    self.max_series = Some(max)
+                }
+                Some(other) => {
+                    errors.error(other, format!("`max_series` takes a whole number, e.g. {example}"))
+                }
+            }
         } else if meta.path.is_ident("callback") {
-            self.callback = Some((meta.path.clone(), meta.value()?.parse()?));
+            let example = "`callback = queue_depth`";
+            match option_value(meta, example, errors)? {
+                None => {}
+                Some(syn::Expr::Path(syn::ExprPath { path, qself: None, .. })) => {
+                    self.callback = Some((meta.path.clone(), path));
+                }
+                Some(other) => errors
+                    .error(other, format!("`callback` takes the path of a `fn() -> f64`, e.g. {example}")),
+            }
         } else if meta.path.is_ident("labels") {
             let mut pairs = Vec::new();
             meta.parse_nested_meta(|pair| {
@@ -135,10 +178,19 @@ impl InstrumentOptions {
         options
     }
 
+    /// The bucket bounds to build the histogram with: the given ones, or the defaults
+    /// when none were given or the given ones are unusable (already reported, so the
+    /// expansion stays free of follow-on errors).
     fn bucket_values(&self) -> Vec<f64> {
         match &self.buckets {
-            Some((_, bounds)) => bounds.iter().map(|(value, _)| *value).collect(),
-            None => DEFAULT_BUCKETS.to_vec(),
+            Some((_, bounds)) if self.invalid_buckets.is_empty() => {
+                let values: Vec<f64> = bounds.iter().map(|(value, _)| *value).collect();
+                match check_buckets(&values) {
+                    Ok(()) => values,
+                    Err(_) => DEFAULT_BUCKETS.to_vec(),
+                }
+            }
+            _ => DEFAULT_BUCKETS.to_vec(),
         }
     }
 }
@@ -164,7 +216,9 @@ impl Instrument<'_> {
     /// Checks the name, options and buckets, recording every problem.
     pub(crate) fn validate(&self, source: &NameSource, errors: &mut Errors) {
         let kind = self.instrument_type.naming_kind();
-        for problem in check_metric_name(&self.name, kind) {
+        let problems =
+            if self.options.invalid_name { Vec::new() } else { check_metric_name(&self.name, kind) };
+        for problem in problems {
             match source {
                 NameSource::Literal(literal) => errors.error(literal, problem.message),
                 NameSource::StaticIdent(ident) => {
@@ -204,8 +258,20 @@ impl Instrument<'_> {
         let what = self.instrument_type.naming_kind().describe();
         if let Some((key, bounds)) = &self.options.buckets {
             if self.instrument_type != InstrumentType::Histogram {
-                errors
-                    .error(key, format!("{what} `{name}` has no buckets: `buckets` is only for histograms"));
+                errors.error(
+                    key,
+                    format!("{what} `{name}` has no buckets: `buckets` is only for histograms, remove it"),
+                );
+            } else if !self.options.invalid_buckets.is_empty() {
+                for element in &self.options.invalid_buckets {
+                    errors.error(
+                        element,
+                        format!(
+                            "bucket `{}` of histogram `{name}` is not a number literal: buckets are checked at compile time, so write the number itself, e.g. `0.25`",
+                            tokens_text(element)
+                        ),
+                    );
+                }
             } else {
                 let values: Vec<f64> = bounds.iter().map(|(value, _)| *value).collect();
                 if let Err((position, message)) = check_buckets(&values) {
@@ -218,7 +284,7 @@ impl Instrument<'_> {
             if self.instrument_type != InstrumentType::Gauge {
                 errors.error(
                     key,
-                    format!("{what} `{name}` cannot take a `callback`: only a gauge is read at scrape time"),
+                    format!("{what} `{name}` cannot take a `callback`: only a gauge is read at scrape time, declare it as `Gauge` or remove `callback`"),
                 );
             } else if has_type_arguments(self.ty) {
                 errors.error(key, format!("gauge `{name}` has labels, but a `callback` gauge reads one value: drop the labels, or implement a collector for per-label values"));
@@ -226,9 +292,12 @@ impl Instrument<'_> {
         }
         match (&self.options.info_labels, self.instrument_type) {
             (Some((_, pairs)), InstrumentType::Info) => {
-                for (label, _) in pairs {
-                    if let Some(problem) = check_label_name(&label.to_string(), name) {
+                for (position, (label, _)) in pairs.iter().enumerate() {
+                    let label_name = label.to_string();
+                    if let Some(problem) = check_label_name(&label_name, name) {
                         errors.error(label, problem.message);
+                    } else if pairs[..position].iter().any(|(earlier, _)| *earlier == label_name) {
+                        errors.error(label, format!("label `{label_name}` of `{name}` is given twice: keep one `{label_name} = ...`"));
                     }
                 }
                 if pairs.is_empty() {
@@ -242,10 +311,10 @@ impl Instrument<'_> {
             (None, _) => {}
         }
         if let Some(max_series) = &self.options.max_series {
-            if max_series.base10_parse::<u64>().map_or(true, |value| value == 0) {
+            if valid_max_series(max_series).is_none() {
                 errors.error(
                     max_series,
-                    format!("`max_series` of `{name}` must be a positive whole number of series"),
+                    format!("`max_series` of `{name}` must be at least 1: write the most series `{name}` may have, or leave `max_series` out for the default of {DEFAULT_MAX_SERIES}"),
                 );
             }
         }
@@ -264,11 +333,11 @@ impl Instrument<'_> {
 
     /// The expression building the instrument, given a `&'static` cell array.
     pub(crate) fn constructor(&self, cells: TokenStream) -> TokenStream {
-        let ty = self.ty;
+        let new = constructor_path(self.ty);
         match self.instrument_type {
             InstrumentType::Histogram => {
                 let bounds = self.options.bucket_values().into_iter().map(f64_tokens);
-                quote!(<#ty>::__new(&[#(#bounds),*], #cells))
+                quote!(#new(&[#(#bounds),*], #cells))
             }
             InstrumentType::Info => {
                 let pairs =
@@ -276,35 +345,65 @@ impl Instrument<'_> {
                         let label = label.to_string();
                         quote!((#label, #value))
                     });
-                quote!(<#ty>::__new(&[#(#pairs),*]))
+                quote!(#new(&[#(#pairs),*]))
             }
-            InstrumentType::StateSet => quote!(<#ty>::__new()),
-            _ => quote!(<#ty>::__new(#cells)),
+            InstrumentType::StateSet => quote!(#new()),
+            _ => quote!(#new(#cells)),
         }
     }
 
-    /// A compile-time assertion that the instrument stays within its series budget.
+    /// A compile-time assertion that the instrument stays within its series budget. Its
+    /// message names the metric, its actual series count, the budget and the fixes; it
+    /// is spanned on `max_series = N`, or on the type when the budget is the default.
     pub(crate) fn budget_assertion(&self, runtime: &TokenStream) -> TokenStream {
         let ty = self.ty;
         let name = &self.name;
+        let what = self.instrument_type.naming_kind().describe();
         let (max, span) = match &self.options.max_series {
-            Some(literal) => (literal.base10_parse::<u64>().unwrap_or(DEFAULT_MAX_SERIES), literal.span()),
-            None => (DEFAULT_MAX_SERIES, ty.span()),
+            Some(literal) => match valid_max_series(literal) {
+                Some(max) => (max, literal.span()),
+                // Already reported by `validate`; an assertion would only repeat it.
+                None => return TokenStream::new(),
+            },
+            None => (DEFAULT_MAX_SERIES, first_token_span(ty)),
         };
         let max = max as usize;
-        let (per_label_set, formula) = match self.instrument_type {
-            InstrumentType::Histogram => (self.bucket_count() + 2, "label combinations × (buckets + 2)"),
-            InstrumentType::Summary => (2, "label combinations × 2"),
-            _ => (1, "label combinations"),
-        };
-        let message = format!(
-            "metric `{name}` exceeds its series budget of {max} ({formula}): drop a label or merge label values, or raise the budget with `#[metric(max_series = N)]`"
+        let raise = format!(
+            ", over its budget of {max}: drop a label or merge label values{}, or raise the budget with `#[metric(max_series = ",
+            if self.instrument_type == InstrumentType::Histogram { ", use fewer buckets" } else { "" }
         );
+        // `parts` interleave with `numbers`, evaluated at compile time: the series
+        // count, for a histogram or summary the label combinations, and the count again
+        // as the budget to raise to.
+        let head = format!("{what} `{name}` has ");
+        let tail = ")]`".to_owned();
+        let (per_label_set, parts) = match self.instrument_type {
+            InstrumentType::Histogram => {
+                let buckets = self.bucket_count();
+                let formula = format!(" label combinations × ({buckets} buckets + 2)){raise}");
+                (buckets + 2, vec![head, " series (".to_owned(), formula, tail])
+            }
+            InstrumentType::Summary => {
+                let formula = format!(" label combinations × 2, for the count and the sum){raise}");
+                (2, vec![head, " series (".to_owned(), formula, tail])
+            }
+            _ => (1, vec![head, format!(" series, one per label combination{raise}"), tail]),
+        };
+        let numbers = match per_label_set {
+            1 => quote!(__SERIES, __SERIES),
+            _ => quote!(__SERIES, __SERIES / #per_label_set, __SERIES),
+        };
         quote_spanned! {span=>
-            const _: () = ::core::assert!(
-                <#ty as #runtime::__private::Instrument>::SERIES * #per_label_set <= #max,
-                #message
-            );
+            const _: () = {
+                const __SERIES: ::core::primitive::usize =
+                    <#ty as #runtime::__private::Instrument>::SERIES * #per_label_set;
+                if __SERIES > #max {
+                    ::core::panic!(
+                        "{}",
+                        #runtime::__private::SeriesBudgetMessage::new(&[#(#parts),*], &[#numbers]).as_str()
+                    );
+                }
+            };
         }
     }
 
@@ -312,6 +411,71 @@ impl Instrument<'_> {
     pub(crate) fn callback(&self) -> Option<&syn::Path> {
         self.options.callback.as_ref().map(|(_, path)| path)
     }
+
+    /// For a callback gauge, the `static __METRICSMITH_CALLBACK: CallbackGauge` to
+    /// register in place of the instrument. The function is first coerced to
+    /// `fn() -> f64`, spanned on the path, so a function of another signature is one
+    /// type error on the user's `callback = path`.
+    pub(crate) fn callback_gauge(&self, runtime: &TokenStream) -> Option<TokenStream> {
+        let path = self.callback()?;
+        let span = first_token_span(path);
+        let read = quote_spanned!(span=> const __METRICSMITH_READ: fn() -> ::core::primitive::f64 = #path;);
+        Some(quote! {
+            static __METRICSMITH_CALLBACK: #runtime::__private::CallbackGauge = {
+                #read
+                #runtime::__private::CallbackGauge::new(__METRICSMITH_READ)
+            };
+        })
+    }
+}
+
+/// `Counter::__new` for the declared `Counter<L>`: the path without its generic
+/// arguments (inferred from the static's type), spanned to cover exactly the tokens of
+/// the declared type.
+///
+/// When `L` is not a label set, rustc reports the unsatisfied bound once, on the
+/// declared type. Calling `<Counter<L>>::__new` instead would add a second error
+/// ("the associated item `__new` exists but its trait bounds were not satisfied"); a
+/// path whose span equals the type's makes rustc treat the bound error as the same one
+/// and suppress the repeat.
+fn constructor_path(ty: &syn::Type) -> TokenStream {
+    let last_span =
+        ty.to_token_stream().into_iter().last().map_or_else(Span::call_site, |token| token.span());
+    let new = syn::Ident::new("__new", last_span);
+    match ty {
+        syn::Type::Path(syn::TypePath { qself: None, path }) => {
+            let mut path = path.clone();
+            if let Some(last) = path.segments.last_mut() {
+                last.arguments = syn::PathArguments::None;
+            }
+            let colons = quote_spanned!(last_span=> ::);
+            quote!(#path #colons #new)
+        }
+        _ => quote!(<#ty>::#new),
+    }
+}
+
+/// The expression after `key =`. A key without `= value` is reported on the key, with
+/// `example`, and yields `None` (parsing goes on with the next option).
+fn option_value(
+    meta: &syn::meta::ParseNestedMeta,
+    example: &str,
+    errors: &mut Errors,
+) -> syn::Result<Option<syn::Expr>> {
+    let key = tokens_text(&meta.path);
+    if !meta.input.peek(syn::Token![=]) {
+        errors.error(&meta.path, format!("`{key}` needs a value, e.g. {example}"));
+        return Ok(None);
+    }
+    let value = meta.value()?.parse::<syn::Expr>();
+    value
+        .map(Some)
+        .map_err(|error| syn::Error::new(error.span(), format!("`{key}` needs a value, e.g. {example}")))
+}
+
+/// A `max_series` value the budget assertion can use: a positive `usize`.
+fn valid_max_series(literal: &syn::LitInt) -> Option<u64> {
+    literal.base10_parse::<u64>().ok().filter(|&max| max > 0 && usize::try_from(max).is_ok())
 }
 
 fn has_type_arguments(ty: &syn::Type) -> bool {
@@ -331,11 +495,33 @@ fn type_word(instrument_type: InstrumentType) -> &'static str {
     }
 }
 
-/// The symbol each metric name claims, so two declarations of one name fail to build:
-/// in one crate as "symbol already defined", across crates at link time.
+/// What each metric name claims, so two declarations of one name fail to build.
+///
+/// - In one crate, a `#[macro_export]` macro named after the metric: every such macro
+///   lives in the crate root's macro namespace, so a second one is rustc's "the name
+///   `__metric_named_orders_total` is defined multiple times", pointing at both
+///   declarations, already in `cargo check`.
+/// - Across crates, an exported symbol, which the linker refuses to define twice.
+///
+/// A name that is not identifier-shaped claims nothing: it already failed the naming
+/// rules.
 pub(crate) fn name_claim(name: &str, span: Span) -> TokenStream {
     let symbol = format!("__metricsmith_duplicate_metric_name__{name}");
+    let identifier_shaped = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let crate_claim = if identifier_shaped {
+        let claim = syn::Ident::new(&format!("__metric_named_{name}"), span);
+        quote_spanned! {span=>
+            #[doc(hidden)]
+            #[macro_export]
+            #[allow(non_local_definitions)]
+            macro_rules! #claim { () => {}; }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote_spanned! {span=>
+        #crate_claim
         #[unsafe(export_name = #symbol)]
         static __METRICSMITH_NAME_CLAIM: ::core::primitive::u8 = 0;
     }

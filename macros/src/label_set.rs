@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::common::{runtime_path, string_value, unknown_option};
+use crate::common::{only_const_generics, runtime_path, string_value, unknown_option};
 use crate::errors::Errors;
 use crate::naming::check_label_name;
 
@@ -38,11 +38,11 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
         syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. }) => named,
         syn::Data::Struct(data) => {
             errors.error(&data.fields, format!("`LabelSet` needs named fields, because each field's name is its label's name: write `struct {ident} {{ outcome: Outcome, .. }}`"));
-            return errors.to_compile_errors();
+            return placeholder(&input, &runtime, &errors);
         }
         _ => {
             errors.error(ident, format!("`LabelSet` can only be derived for a struct of label values, and `{ident}` is not a struct: for an enum of values derive `LabelValue`"));
-            return errors.to_compile_errors();
+            return placeholder(&input, &runtime, &errors);
         }
     };
     if !input.generics.params.is_empty() {
@@ -52,18 +52,46 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
                 "`LabelSet` cannot be derived for generic struct `{ident}`: name the label types directly"
             ),
         );
-        return errors.to_compile_errors();
+        return placeholder(&input, &runtime, &errors);
     }
     if named.named.is_empty() {
         errors
             .error(ident, format!("label set `{ident}` has no fields: use `()` for a metric without labels"));
-        return errors.to_compile_errors();
+        return placeholder(&input, &runtime, &errors);
     }
 
     let fields = collect_fields(ident, named, &mut errors);
     let expansion = expand(ident, &runtime, &fields);
     let compile_errors = errors.to_compile_errors();
     quote!(#expansion #compile_errors)
+}
+
+/// The errors, with a `LabelSet` impl of no series for a type whose derive failed, so
+/// its uses as a metric's labels add no follow-on errors (the build fails anyway).
+/// Types with type or lifetime parameters get none (it would need bounds of its own).
+fn placeholder(input: &syn::DeriveInput, runtime: &TokenStream, errors: &Errors) -> TokenStream {
+    let compile_errors = errors.to_compile_errors();
+    if !only_const_generics(&input.generics) {
+        return compile_errors;
+    }
+    let ident = &input.ident;
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #runtime::LabelSet for #ident #type_generics #where_clause {
+            const CARDINALITY: ::core::primitive::usize = 0;
+            const LABEL_COUNT: ::core::primitive::usize = 0;
+            fn index(&self) -> ::core::primitive::usize {
+                0
+            }
+            fn from_index(_: ::core::primitive::usize) -> ::core::option::Option<Self> {
+                ::core::option::Option::None
+            }
+            fn label_names(_: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {}
+            fn label_values(_: ::core::primitive::usize, _: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {}
+        }
+        #compile_errors
+    }
 }
 
 fn collect_fields<'a>(set: &syn::Ident, named: &'a syn::FieldsNamed, errors: &mut Errors) -> Vec<Field<'a>> {
@@ -110,16 +138,19 @@ fn collect_fields<'a>(set: &syn::Ident, named: &'a syn::FieldsNamed, errors: &mu
 }
 
 fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]) -> TokenStream {
-    // Spanned on each field's type so "not a bounded label value" points at the field.
-    let cardinalities: Vec<TokenStream> = fields
+    // Every use of a field's type goes through one `<Type as LabelValue>` path spanned
+    // on the type, so a type that is not a label value is reported once, on the field
+    // (rustc does not repeat an unsatisfied bound at the same span).
+    let label_values: Vec<TokenStream> = fields
         .iter()
         .map(|field| {
             let ty = field.ty;
-            quote_spanned!(ty.span()=> <#ty as #runtime::LabelValue>::CARDINALITY)
+            quote_spanned!(ty.span()=> <#ty as #runtime::LabelValue>)
         })
         .collect();
+    let cardinalities: Vec<TokenStream> =
+        label_values.iter().map(|label_value| quote!(#label_value::CARDINALITY)).collect();
     let members: Vec<_> = fields.iter().map(|field| field.member).collect();
-    let types: Vec<_> = fields.iter().map(|field| field.ty).collect();
     let names: Vec<_> = fields.iter().map(|field| &field.label_name).collect();
     let positions: Vec<_> = (0..fields.len()).collect();
     let count = fields.len();
@@ -131,13 +162,13 @@ fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]) -> TokenS
             #[inline]
             fn index(&self) -> ::core::primitive::usize {
                 let mut __index = 0;
-                #(__index = __index * #cardinalities + #runtime::LabelValue::index(&self.#members);)*
+                #(__index = __index * #cardinalities + #label_values::index(&self.#members);)*
                 __index
             }
             fn from_index(__index: ::core::primitive::usize) -> ::core::option::Option<Self> {
                 let __digits = #runtime::__private::__split_index(__index, [#(#cardinalities),*])?;
                 ::core::option::Option::Some(Self {
-                    #(#members: <#types as #runtime::LabelValue>::from_index(__digits[#positions])?,)*
+                    #(#members: #label_values::from_index(__digits[#positions])?,)*
                 })
             }
             fn label_names(__out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
@@ -145,7 +176,7 @@ fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]) -> TokenS
             }
             fn label_values(__index: ::core::primitive::usize, __out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
                 if let ::core::option::Option::Some(__digits) = #runtime::__private::__split_index(__index, [#(#cardinalities),*]) {
-                    #(__out.push(<#types as #runtime::LabelValue>::VALUES.get(__digits[#positions]).copied().unwrap_or(""));)*
+                    #(__out.push(#label_values::VALUES.get(__digits[#positions]).copied().unwrap_or(""));)*
                 }
             }
         }

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::common::{runtime_path, string_value, unknown_option};
+use crate::common::{only_const_generics, runtime_path, string_value, unknown_option};
 use crate::errors::Errors;
 use crate::naming::{check_label_name, to_snake_case};
 
@@ -34,10 +34,12 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
             ident,
             format!("`LabelValue` can only be derived for a fieldless enum, and `{ident}` is not an enum: for a struct of labels derive `LabelSet`"),
         );
-        return errors.to_compile_errors();
+        let stub = placeholder_impl(&input, &runtime, "");
+        let compile_errors = errors.to_compile_errors();
+        return quote!(#stub #compile_errors);
     };
     if !input.generics.params.is_empty() {
-        errors.error(&input.generics, format!("`LabelValue` cannot be derived for generic enum `{ident}`: a label's values must be fixed, remove the type parameters"));
+        errors.error(&input.generics, format!("`LabelValue` cannot be derived for generic enum `{ident}`: a label's values must be fixed, remove its generic parameters"));
     }
     if data.variants.is_empty() {
         errors.error(ident, format!("enum `{ident}` has no variants, so a label of this type could never have a value: add at least one variant"));
@@ -62,8 +64,11 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
 
     if variants.len() != data.variants.len() || data.variants.is_empty() || !input.generics.params.is_empty()
     {
-        // The enum's shape is wrong: an impl would only add follow-on errors.
-        return errors.to_compile_errors();
+        // The enum's shape is wrong: a placeholder impl keeps its uses as a label type
+        // free of follow-on errors; the errors above are the whole report.
+        let stub = placeholder_impl(&input, &runtime, &label_name_text);
+        let compile_errors = errors.to_compile_errors();
+        return quote!(#stub #compile_errors);
     }
     let expansion = expand(ident, &runtime, &label_name_text, &variants);
     let compile_errors = errors.to_compile_errors();
@@ -154,6 +159,37 @@ fn check_distinct_values(enum_ident: &syn::Ident, variants: &[Variant], errors: 
                     earlier.ident, variant.ident, variant.value
                 ),
             );
+        }
+    }
+}
+
+/// `LabelValue` and `NamedLabelValue` for a type whose derive failed: no values, so it
+/// never reaches a running program (the build already fails), but every use of the type
+/// as a label still type-checks and adds no error of its own.
+///
+/// Types with type or lifetime parameters get none: those would need `'static` bounds
+/// the user did not write, and the impl would add errors instead of preventing them.
+fn placeholder_impl(input: &syn::DeriveInput, runtime: &TokenStream, label_name: &str) -> TokenStream {
+    if !only_const_generics(&input.generics) {
+        return TokenStream::new();
+    }
+    let ident = &input.ident;
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #runtime::LabelValue for #ident #type_generics #where_clause {
+            const CARDINALITY: ::core::primitive::usize = 0;
+            const VALUES: &'static [&'static ::core::primitive::str] = &[];
+            fn index(&self) -> ::core::primitive::usize {
+                0
+            }
+            fn from_index(_: ::core::primitive::usize) -> ::core::option::Option<Self> {
+                ::core::option::Option::None
+            }
+        }
+        #[automatically_derived]
+        impl #impl_generics #runtime::NamedLabelValue for #ident #type_generics #where_clause {
+            const LABEL_NAME: &'static ::core::primitive::str = #label_name;
         }
     }
 }

@@ -8,6 +8,7 @@
 mod buckets;
 mod common;
 mod errors;
+mod function;
 mod group;
 mod instrument;
 mod label_set;
@@ -21,6 +22,27 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn metric(args: TokenStream, item: TokenStream) -> TokenStream {
     metric::expand(args.into(), item.into()).into()
+}
+
+/// Records the duration of every call of a function, method or `impl` block's methods
+/// (see `metricsmith::timed`).
+#[proc_macro_attribute]
+pub fn timed(args: TokenStream, item: TokenStream) -> TokenStream {
+    function::expand(function::Kind::Timed, args.into(), item.into()).into()
+}
+
+/// Counts every call of a function, method or `impl` block's methods, by result
+/// (see `metricsmith::counted`).
+#[proc_macro_attribute]
+pub fn counted(args: TokenStream, item: TokenStream) -> TokenStream {
+    function::expand(function::Kind::Counted, args.into(), item.into()).into()
+}
+
+/// Tracks the calls in progress of a function, method or `impl` block's methods
+/// (see `metricsmith::in_flight`).
+#[proc_macro_attribute]
+pub fn in_flight(args: TokenStream, item: TokenStream) -> TokenStream {
+    function::expand(function::Kind::InFlight, args.into(), item.into()).into()
 }
 
 /// Derives `LabelValue` for a fieldless enum (see `metricsmith::LabelValue`).

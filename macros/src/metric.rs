@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 
-use crate::common::{doc_text, runtime_path, unknown_option};
+use crate::common::{doc_text, first_token_span, runtime_path, tokens_text, unknown_option};
 use crate::errors::Errors;
 use crate::instrument::{
     meta_expr, name_claim, Instrument, InstrumentOptions, InstrumentType, NameSource, INSTRUMENT_OPTIONS,
@@ -67,9 +67,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         );
     }
     if let Some((eq, value)) = &item_static.initializer {
+        let MetricStatic { ident, ty, .. } = &item_static;
         errors.error(
             quote!(#eq #value),
-            "`#[metric]` builds the instrument itself: remove `= ...` and write `static NAME: Type;`",
+            format!(
+                "`#[metric]` builds the instrument itself: remove `= {}` and write `static {ident}: {};`",
+                tokens_text(value),
+                tokens_text(ty)
+            ),
         );
     }
 
@@ -166,14 +171,8 @@ fn expand_instrument(
         None => instrument.constructor(TokenStream::new()),
     };
     let meta = meta_expr(runtime, &instrument.name, &help, ident.span());
-    let (family, callback_static) = match instrument.callback() {
-        Some(path) => (
-            quote!(&__METRICSMITH_CALLBACK),
-            quote_spanned! {path.span()=>
-                static __METRICSMITH_CALLBACK: #runtime::__private::CallbackGauge =
-                    #runtime::__private::CallbackGauge::new(#path);
-            },
-        ),
+    let (family, callback_static) = match instrument.callback_gauge(runtime) {
+        Some(callback_static) => (quote!(&__METRICSMITH_CALLBACK), callback_static),
         None => (quote!(&#ident), TokenStream::new()),
     };
     let entry = quote!(#runtime::__private::Registration::Metric { meta: &#meta, family: #family });
@@ -203,26 +202,34 @@ fn expand_group(
         options.callback.as_ref().map(|(key, _)| key.to_token_stream()),
         options.info_labels.as_ref().map(|(key, _)| key.to_token_stream()),
     ];
-    for tokens in misplaced.into_iter().flatten() {
+    for (option, tokens) in ["name", "buckets", "max_series", "callback", "labels"].into_iter().zip(misplaced)
+    {
+        let Some(tokens) = tokens else { continue };
+        let advice = match option {
+            "name" => "its metrics are named by its fields: give them a common start with `#[metrics(prefix = \"...\")]` on the struct, or rename one with `#[metric(name = \"...\")]` on its field".to_owned(),
+            "labels" => "write `#[metric(labels(...))]` on the `Info` field it is for".to_owned(),
+            _ => format!("write `#[metric({option} = ...)]` on the field it is for"),
+        };
         errors.error(
             tokens,
-            format!(
-                "`{}` is a metric group (not Counter, FloatCounter, Gauge, Histogram, Summary, Info or StateSet), and a group takes only `crate = ...`: set names and buckets on the group's fields",
-                quote!(#ty).to_string().replace(' ', "")
-            ),
+            format!("`{option}` does not apply to `{}`, a metric group: {advice}", tokens_text(ty)),
         );
     }
-    let value = quote!({
-        static __METRICSMITH_STORAGE: <#ty as #runtime::__private::GroupStorage>::Storage =
-            <#ty as #runtime::__private::GroupStorage>::STORAGE;
-        <#ty>::__metricsmith_new(&__METRICSMITH_STORAGE)
-    });
+    // The type is used only through `<#ty as GroupStorage>`: a type that is neither an
+    // instrument nor a group fails that one bound, reported once with the trait's
+    // message. The storage static's type is then an error type, which silences the method
+    // calls on it, and the registration lives inside the initializer, beside the storage.
+    let ty_span = first_token_span(ty);
+    let storage_type = quote_spanned!(ty_span=> <#ty as #runtime::__private::GroupStorage>::Storage);
+    let storage = quote_spanned!(ty_span=> <#ty as #runtime::__private::GroupStorage>::STORAGE);
     let ident = &item.ident;
-    let static_item = emit_static(item, value);
-    let registered =
-        registration(runtime, quote!(#runtime::__private::Registration::Group(&#ident)), TokenStream::new());
-    quote! {
-        #static_item
+    let entry =
+        quote!(#runtime::__private::Registration::Group(__METRICSMITH_STORAGE.__metricsmith_group(&#ident)));
+    let registered = registration(runtime, entry, TokenStream::new());
+    let value = quote!({
+        static __METRICSMITH_STORAGE: #storage_type = #storage;
         #registered
-    }
+        __METRICSMITH_STORAGE.__metricsmith_new()
+    });
+    emit_static(item, value)
 }

@@ -84,6 +84,35 @@ pub fn check_label_name(label: &str, context: &str) -> Option<NamingError> {
     Some(violation.into_error(suggestion))
 }
 
+/// Rules for a `#[derive(Metrics)]` group's `prefix`, which starts every member's
+/// name: the character-set rules (the other rules are checked on each full name).
+/// The message ends in the corrected `prefix = "..."` to write.
+///
+/// `group` is the group's type name, used in the message; it may be empty.
+pub fn check_group_prefix(prefix: &str, group: &str) -> Option<NamingError> {
+    let violations = |p: &str| {
+        let subject = Subject { noun: "metric group prefix", name: p, owner: group };
+        CHARSET_RULES.iter().filter_map(|rule| rule(&subject)).collect::<Vec<_>>()
+    };
+    if prefix.is_empty() {
+        return Some(NamingError {
+            message: format!(
+                "metric group prefix{} is empty: remove `prefix = \"\"` for names without a prefix",
+                of_owner(group)
+            ),
+            suggestion: None,
+        });
+    }
+    let violation = violations(prefix).into_iter().next()?;
+    let suggestion = corrected(prefix, violations);
+    let mut error = violation.into_error(suggestion);
+    if let Some(fixed) = &error.suggestion {
+        error.message =
+            error.message.replace(&format!("name it `{fixed}`"), &format!("write `prefix = \"{fixed}\"`"));
+    }
+    Some(error)
+}
+
 /// `snake_case` conversion used for enum variants, type names and upper-case metric names.
 ///
 /// - `_` is kept as a word separator; no doubled separator is introduced.
@@ -253,11 +282,7 @@ fn non_empty(subject: &Subject<'_>) -> Option<Violation> {
     if !subject.name.is_empty() {
         return None;
     }
-    let problem = if subject.owner.is_empty() {
-        format!("{} name must not be empty", subject.noun)
-    } else {
-        format!("{} name of `{}` must not be empty", subject.noun, subject.owner)
-    };
+    let problem = format!("{} name{} must not be empty", subject.noun, of_owner(subject.owner));
     Some(Violation::new(problem, None, "use lowercase letters, digits and `_`, starting with a letter"))
 }
 
@@ -669,6 +694,15 @@ fn no_type_words(name: &str) -> Vec<Violation> {
         .collect()
 }
 
+/// " of `owner`", or nothing for an empty owner.
+fn of_owner(owner: &str) -> String {
+    if owner.is_empty() {
+        String::new()
+    } else {
+        format!(" of `{owner}`")
+    }
+}
+
 fn non_empty_string(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
@@ -1006,6 +1040,31 @@ mod tests {
         assert_eq!(
             label_error("LE", "").map(|e| e.message),
             Some("label `LE` contains upper case letters, but names are lowercase snake_case: write it in lowercase snake_case".into())
+        );
+    }
+
+    #[test]
+    fn group_prefix_rules() {
+        for prefix in ["shop", "shop_berlin", "http2"] {
+            assert_eq!(check_group_prefix(prefix, "ShopMetrics"), None, "{prefix}");
+        }
+        assert_eq!(
+            check_group_prefix("Shop-Berlin", "ShopMetrics"),
+            Some(NamingError {
+                message: "metric group prefix `Shop-Berlin` of `ShopMetrics` contains `-`, but names allow only lowercase letters, digits and `_`: write `prefix = \"shop_berlin\"`"
+                    .into(),
+                suggestion: Some("shop_berlin".into()),
+            })
+        );
+        let fixed = |prefix| check_group_prefix(prefix, "").and_then(|e| e.suggestion);
+        assert_eq!(fixed("shop_").as_deref(), Some("shop"));
+        assert_eq!(fixed("shop:eu").as_deref(), Some("shop_eu"));
+        assert_eq!(fixed("_shop").as_deref(), Some("shop"));
+        assert_eq!(fixed("Shop").as_deref(), Some("shop"));
+        assert_eq!(fixed("42"), None);
+        assert_eq!(
+            check_group_prefix("", "ShopMetrics").map(|e| e.message),
+            Some("metric group prefix of `ShopMetrics` is empty: remove `prefix = \"\"` for names without a prefix".into())
         );
     }
 

@@ -47,9 +47,10 @@ pub trait LabelValue: Sized + 'static {
 /// assert_eq!(PaymentMethod::LABEL_NAME, "method");
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has no label name of its own",
-    label = "needs a label name",
-    note = "derive `LabelValue` on an enum (optionally `#[label(name = \"...\")]`), or make `{Self}` a field of a `#[derive(LabelSet)]` struct, whose field name names the label"
+    message = "`{Self}` cannot label a metric on its own: it is not an enum with `#[derive(LabelValue)]`, which names its label",
+    label = "not a named label value",
+    note = "a metric's labels are `()`, an enum with `#[derive(LabelValue)]` (label name: its snake_case type name, or `#[label(name = \"...\")]`), a tuple of such enums, or a `#[derive(LabelSet)]` struct, whose field names name its labels: put a `bool` in such a struct",
+    note = "free-form values (strings, ids, numbers) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait NamedLabelValue: LabelValue {
     /// The label name, e.g. `method`.

@@ -13,6 +13,8 @@ use crate::registry::{Registration, REGISTRY};
 pub(crate) enum Rejection {
     /// A NaN passed to `observe`.
     NanObservation,
+    /// A negative value observed by a summary, or by a histogram without negative buckets.
+    NegativeObservation,
     /// A negative, NaN or infinite `FloatCounter` increment.
     InvalidCounterIncrement,
     /// A NaN passed to a gauge's `add`/`sub`.
@@ -22,16 +24,27 @@ pub(crate) enum Rejection {
 }
 
 impl LabelValue for Rejection {
-    const CARDINALITY: usize = 4;
-    const VALUES: &'static [&'static str] =
-        &["nan_observation", "invalid_counter_increment", "nan_gauge_delta", "label_index_out_of_range"];
+    const CARDINALITY: usize = 5;
+    const VALUES: &'static [&'static str] = &[
+        "nan_observation",
+        "negative_observation",
+        "invalid_counter_increment",
+        "nan_gauge_delta",
+        "label_index_out_of_range",
+    ];
     fn index(&self) -> usize {
         *self as usize
     }
     fn from_index(index: usize) -> Option<Self> {
-        [Self::NanObservation, Self::InvalidCounterIncrement, Self::NanGaugeDelta, Self::LabelIndexOutOfRange]
-            .get(index)
-            .copied()
+        [
+            Self::NanObservation,
+            Self::NegativeObservation,
+            Self::InvalidCounterIncrement,
+            Self::NanGaugeDelta,
+            Self::LabelIndexOutOfRange,
+        ]
+        .get(index)
+        .copied()
     }
 }
 

@@ -98,7 +98,9 @@ impl Format {
 /// ```
 pub fn render(format: Format, out: &mut Vec<u8>) {
     let mut sample = Sample::default();
-    for metric in &registry().metrics {
+    // A family without series (e.g. `function_calls_total` when no function is
+    // `#[counted]`) has nothing to say: no HELP or TYPE lines either.
+    for metric in registry().metrics.iter().filter(|metric| metric.family.series_count() > 0) {
         render_family(format, metric, &mut sample, out);
     }
     if format == Format::OpenMetrics {
@@ -171,9 +173,12 @@ fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: 
                     number::write_u64(out, *count);
                     out.push(b'\n');
                 }
-                write_count_and_sum(out, name, labels, sample);
+                // OpenMetrics forbids `_sum` on histograms with negative buckets.
+                let negative_buckets = bounds.first().is_some_and(|lowest| *lowest < 0.0);
+                let with_sum = !(format == Format::OpenMetrics && negative_buckets);
+                write_count_and_sum(out, name, labels, sample, with_sum);
             }
-            MetricType::Summary => write_count_and_sum(out, name, labels, sample),
+            MetricType::Summary => write_count_and_sum(out, name, labels, sample, true),
             _ => {
                 write_series_name(out, name, b"", labels, false);
                 write_number(out, sample.value.unwrap_or(Number::Int(0)));
@@ -203,10 +208,13 @@ fn write_series_name(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8
     }
 }
 
-fn write_count_and_sum(out: &mut Vec<u8>, name: &[u8], labels: &[u8], sample: &Sample) {
+fn write_count_and_sum(out: &mut Vec<u8>, name: &[u8], labels: &[u8], sample: &Sample, with_sum: bool) {
     write_series_name(out, name, b"_count", labels, false);
     number::write_u64(out, sample.count);
     out.push(b'\n');
+    if !with_sum {
+        return;
+    }
     write_series_name(out, name, b"_sum", labels, false);
     number::write_go_float(out, sample.sum);
     out.push(b'\n');

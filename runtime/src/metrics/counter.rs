@@ -43,6 +43,14 @@ impl<L: LabelSet> Counter<L> {
         Counter { cells, labels: PhantomData }
     }
 
+    /// The cells of series `start..start + len` (`#[counted]` takes the run of `result`
+    /// values of one label combination); empty when out of range.
+    #[inline]
+    pub(crate) fn cells_at(&self, start: usize, len: usize) -> &'static [AtomicU64] {
+        let cells: &'static [AtomicU64] = self.cells;
+        start.checked_add(len).and_then(|end| cells.get(start..end)).unwrap_or(&[])
+    }
+
     /// The series for one label combination.
     #[inline]
     pub fn labels(&self, labels: L) -> CounterSeries {

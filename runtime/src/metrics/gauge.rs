@@ -42,6 +42,13 @@ impl<L: LabelSet> Gauge<L> {
         Gauge { cells, labels: PhantomData }
     }
 
+    /// The series at a label-set index (`#[in_flight]` computes it from borrowed
+    /// arguments); an index out of range records into a discarded cell.
+    #[inline]
+    pub(crate) fn series_at(&self, index: usize) -> GaugeSeries {
+        GaugeSeries { cell: self.cells.get(index).unwrap_or(&DISCARDED) }
+    }
+
     /// The series for one label combination.
     #[inline]
     pub fn labels(&self, labels: L) -> GaugeSeries {
@@ -97,6 +104,11 @@ pub struct GaugeSeries {
 }
 
 impl GaugeSeries {
+    /// A series over one cell holding an `f64`'s bits.
+    pub(crate) const fn from_cell(cell: &'static AtomicU64) -> Self {
+        GaugeSeries { cell }
+    }
+
     /// Sets the value (any `f64`, NaN included).
     #[inline]
     pub fn set(self, value: f64) {

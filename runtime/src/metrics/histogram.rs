@@ -21,9 +21,15 @@ static DISCARDED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 /// an overflow bucket and the sum; the scrape accumulates them, so the `+Inf` bucket
 /// always equals `_count`.
 ///
-/// NaN observations are rejected and counted in
-/// `metricsmith_rejected_values_total{kind="nan_observation"}`; `±Inf` are recorded in
-/// the first/last bucket and make the sum infinite, as in every Prometheus client.
+/// A histogram measures a quantity that cannot be negative (a duration, a size) unless
+/// its buckets say otherwise:
+/// - NaN observations are rejected and counted in
+///   `metricsmith_rejected_values_total{kind="nan_observation"}`;
+/// - negative observations (including `-Inf`) are rejected and counted as
+///   `kind="negative_observation"`, unless the lowest bucket bound is negative;
+/// - a histogram with a negative bucket bound accepts any non-NaN value, and its
+///   OpenMetrics output has no `_sum`, as that format requires of such histograms;
+/// - `+Inf` lands in the `+Inf` bucket and makes the sum infinite.
 ///
 /// ```
 /// use metricsmith::{metric, Histogram};
@@ -61,6 +67,17 @@ impl<L: LabelSet> Histogram<L> {
     /// The bucket upper bounds, without `+Inf`.
     pub fn buckets(&self) -> &'static [f64] {
         self.bounds
+    }
+
+    /// The series at a label-set index (`#[timed]` computes it from borrowed arguments);
+    /// an index out of range records into a discarded series.
+    #[inline]
+    pub(crate) fn series_at(&self, index: usize) -> HistogramSeries {
+        let stride = self.bounds.len() + 2;
+        match self.cells.get(index * stride..(index + 1) * stride) {
+            Some(cells) => HistogramSeries { bounds: self.bounds, cells },
+            None => HistogramSeries { bounds: &[], cells: &DISCARDED },
+        }
     }
 
     /// The series for one label combination.
@@ -116,11 +133,21 @@ pub struct HistogramSeries {
 }
 
 impl HistogramSeries {
+    /// A series over `cells`: one count per bound, the overflow count, then the sum's bits.
+    pub(crate) const fn from_cells(bounds: &'static [f64], cells: &'static [AtomicU64]) -> Self {
+        assert!(cells.len() == bounds.len() + 2, "histogram series storage does not match its buckets");
+        HistogramSeries { bounds, cells }
+    }
+
     /// Records one observation.
     #[inline]
     pub fn observe(self, value: f64) {
         if value.is_nan() {
             rejected::record(Rejection::NanObservation);
+            return;
+        }
+        if value < 0.0 && !self.bounds.first().is_some_and(|lowest| *lowest < 0.0) {
+            rejected::record(Rejection::NegativeObservation);
             return;
         }
         // Branch-free bucket search: the number of bounds below `value` is its bucket.
@@ -153,7 +180,7 @@ impl HistogramSeries {
         self.read_cumulative(&mut out);
         out
     }
-    fn read_cumulative(self, out: &mut Vec<u64>) -> u64 {
+    pub(crate) fn read_cumulative(self, out: &mut Vec<u64>) -> u64 {
         let mut running = 0u64;
         for cell in &self.cells[..=self.bounds.len()] {
             running = running.wrapping_add(cell.load(Relaxed));

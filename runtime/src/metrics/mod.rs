@@ -63,9 +63,68 @@ impl<E: crate::labels::LabelValue> Instrument for StateSet<E> {
 /// Storage of a `#[derive(Metrics)]` group, so `#[metric] static GROUP: Group;` can
 /// build it in a static initializer.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is neither an instrument nor a metric group, so `#[metric]` cannot declare it",
+    label = "not an instrument",
+    note = "`#[metric]` declares a `Counter`, `FloatCounter`, `Gauge`, `Histogram`, `Summary`, `Info` or `StateSet`, or a struct with `#[derive(Metrics)]` whose fields are instruments"
+)]
 pub trait GroupStorage {
     /// One cell array per member.
     type Storage: Sync + 'static;
     /// Every cell at zero.
     const STORAGE: Self::Storage;
+}
+
+/// The message of a failed series-budget assertion, built at compile time so it can
+/// state the actual series count, which the macro cannot know. Generated code panics
+/// with it in a `const _: () = …;` item: `parts[0] numbers[0] parts[1] numbers[1] …`.
+#[doc(hidden)]
+pub struct SeriesBudgetMessage {
+    bytes: [u8; 1024],
+    len: usize,
+}
+
+impl SeriesBudgetMessage {
+    #[doc(hidden)]
+    pub const fn new(parts: &[&str], numbers: &[usize]) -> Self {
+        let mut message = SeriesBudgetMessage { bytes: [0; 1024], len: 0 };
+        let mut part = 0;
+        while part < parts.len() {
+            message.push(parts[part].as_bytes());
+            if part < numbers.len() {
+                let mut digits = [0u8; 20];
+                let mut start = digits.len();
+                let mut rest = numbers[part];
+                loop {
+                    start -= 1;
+                    digits[start] = b'0' + (rest % 10) as u8;
+                    rest /= 10;
+                    if rest == 0 {
+                        break;
+                    }
+                }
+                message.push(digits.split_at(start).1);
+            }
+            part += 1;
+        }
+        message
+    }
+
+    /// Appends `bytes` as far as they fit.
+    const fn push(&mut self, bytes: &[u8]) {
+        let mut index = 0;
+        while index < bytes.len() && self.len < self.bytes.len() {
+            self.bytes[self.len] = bytes[index];
+            self.len += 1;
+            index += 1;
+        }
+    }
+
+    #[doc(hidden)]
+    pub const fn as_str(&self) -> &str {
+        match core::str::from_utf8(self.bytes.split_at(self.len).0) {
+            Ok(text) => text,
+            Err(_) => "an instrument exceeds its series budget",
+        }
+    }
 }

@@ -13,7 +13,8 @@ static DISCARDED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 /// renders a `Summary`). Use a [`Histogram`](crate::Histogram) when you need
 /// percentiles: histograms aggregate across instances, client-side quantiles do not.
 ///
-/// NaN observations are rejected and counted, as for histograms.
+/// NaN and negative observations are rejected and counted, as for a histogram without
+/// negative buckets: a summary's sum is counter-like in OpenMetrics.
 ///
 /// ```
 /// use metricsmith::{metric, Summary};
@@ -83,6 +84,10 @@ impl SummarySeries {
     pub fn observe(self, value: f64) {
         if value.is_nan() {
             rejected::record(Rejection::NanObservation);
+            return;
+        }
+        if value < 0.0 {
+            rejected::record(Rejection::NegativeObservation);
             return;
         }
         self.cells[0].fetch_add(1, Relaxed);

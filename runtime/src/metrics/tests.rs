@@ -24,6 +24,9 @@ static SHELF_TEMPERATURE_CELSIUS: Gauge;
 /// Histogram under test.
 #[metric(buckets = [1.0, 2.0])]
 static SHELF_RESTOCK_DURATION_SECONDS: Histogram<Shelf>;
+/// Histogram whose buckets admit negative values.
+#[metric(buckets = [-1.0, 1.0])]
+static SHELF_TEMPERATURE_DELTA_CELSIUS: Histogram;
 /// Summary under test.
 #[metric]
 static SHELF_LABEL_PRINT_BYTES: Summary;
@@ -70,13 +73,13 @@ fn gauge_rejects_nan_deltas_but_accepts_nan_set() {
 #[test]
 fn histogram_buckets_are_cumulative_and_inf_equals_count() {
     let series = SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Top);
-    for value in [0.5, 1.0, 1.5, 3.0, f64::INFINITY, f64::NEG_INFINITY] {
+    for value in [0.0, 0.5, 1.0, 1.5, 3.0, f64::INFINITY] {
         series.observe(value);
     }
-    // le=1 holds 0.5, 1.0 (bounds are inclusive) and -Inf; le=2 adds 1.5; +Inf adds 3 and +Inf.
+    // le=1 holds 0, 0.5 and 1.0 (bounds are inclusive); le=2 adds 1.5; +Inf adds 3 and +Inf.
     assert_eq!(series.bucket_counts(), [3, 4, 6]);
     assert_eq!(series.count(), 6);
-    assert!(series.sum().is_nan(), "+Inf + -Inf is NaN, as in every client");
+    assert_eq!(series.sum(), f64::INFINITY);
     assert_eq!(SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Bottom).count(), 0);
 }
 
@@ -90,6 +93,18 @@ fn nan_observations_are_rejected_and_counted() {
     assert_eq!(series.count(), count_before);
     assert_eq!(SHELF_LABEL_PRINT_BYTES.count(), 0);
     assert_eq!(count(Rejection::NanObservation) - before, 2);
+}
+
+#[test]
+fn negative_observations_are_rejected_unless_buckets_go_negative() {
+    let before = count(Rejection::NegativeObservation);
+    SHELF_LABEL_PRINT_BYTES.observe(-1.0);
+    SHELF_TEMPERATURE_DELTA_CELSIUS.observe(-0.5);
+    SHELF_TEMPERATURE_DELTA_CELSIUS.observe(f64::NEG_INFINITY);
+    assert_eq!(count(Rejection::NegativeObservation) - before, 1);
+    assert_eq!(SHELF_LABEL_PRINT_BYTES.count(), 0);
+    // -Inf lands in le="-1", -0.5 in le="1".
+    assert_eq!(SHELF_TEMPERATURE_DELTA_CELSIUS.bucket_counts(), [1, 2, 2]);
 }
 
 #[test]
@@ -116,4 +131,19 @@ fn timer_can_be_discarded_or_observed_explicitly() {
     let elapsed = series.start_timer().observe_now();
     assert!(elapsed.as_secs_f64() < 1.0);
     assert_eq!(series.count(), before + 1);
+}
+
+#[test]
+fn openmetrics_omits_sum_only_for_histograms_with_negative_buckets() {
+    SHELF_TEMPERATURE_DELTA_CELSIUS.observe(0.25);
+    let render = |format| {
+        let mut out = Vec::new();
+        crate::render(format, &mut out);
+        String::from_utf8(out).unwrap()
+    };
+    let openmetrics = render(crate::Format::OpenMetrics);
+    assert!(openmetrics.contains("\nshelf_temperature_delta_celsius_count "));
+    assert!(!openmetrics.contains("\nshelf_temperature_delta_celsius_sum "));
+    assert!(openmetrics.contains("\nshelf_restock_duration_seconds_sum{shelf=\"top\"} "));
+    assert!(render(crate::Format::Prometheus).contains("\nshelf_temperature_delta_celsius_sum "));
 }

@@ -1,0 +1,350 @@
+//! `#[timed]`, `#[counted]` and `#[in_flight]` on a function, a method or an `impl`
+//! block: arguments (`args`) → validation against the signature (`validation`) →
+//! expansion (`expansion`).
+//!
+//! The signature and the body are emitted as written. The body is kept as raw tokens
+//! (like `tracing`'s `#[instrument]`), so a body that does not parse still yields the
+//! function and the compiler's own error, and every token keeps its span.
+//!
+//! Stacked attributes (`#[timed] #[counted] #[in_flight] fn ...`) are expanded
+//! together by the first one: the others are read from the function's attributes and
+//! removed, so the function gets one guard and one wrapper, not three nested ones. On
+//! an `impl` block, an attribute of the same kind on a method replaces the block's.
+
+mod args;
+mod expansion;
+mod validation;
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::parse::{Parse, ParseStream};
+
+use crate::common::runtime_path;
+use crate::errors::Errors;
+use args::FnArgs;
+use validation::{FnShape, Plan};
+
+/// Which attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Timed,
+    Counted,
+    InFlight,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::Timed, Kind::Counted, Kind::InFlight];
+
+    fn attribute(self) -> &'static str {
+        match self {
+            Kind::Timed => "timed",
+            Kind::Counted => "counted",
+            Kind::InFlight => "in_flight",
+        }
+    }
+
+    /// The kind of an attribute path ending in `timed`, `counted` or `in_flight`.
+    fn of_attribute(attr: &syn::Attribute) -> Option<Kind> {
+        let last = attr.path().segments.last()?;
+        Kind::ALL.into_iter().find(|kind| last.ident == kind.attribute())
+    }
+}
+
+/// A function as the attribute sees it: the body is raw tokens inside its braces.
+pub(crate) struct FnItem {
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    defaultness: Option<syn::Token![default]>,
+    sig: syn::Signature,
+    inner_attrs: Vec<syn::Attribute>,
+    brace: syn::token::Brace,
+    body: TokenStream,
+}
+
+impl Parse for FnItem {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let defaultness = input.parse()?;
+        let sig = input.parse()?;
+        let content;
+        let brace = syn::braced!(content in input);
+        let inner_attrs = content.call(syn::Attribute::parse_inner)?;
+        let body = content.parse()?;
+        Ok(FnItem { attrs, vis, defaultness, sig, inner_attrs, brace, body })
+    }
+}
+
+impl FnItem {
+    fn from_method(method: syn::ImplItemFn) -> Self {
+        let (inner_attrs, attrs) =
+            method.attrs.into_iter().partition(|attr| matches!(attr.style, syn::AttrStyle::Inner(_)));
+        let stmts = &method.block.stmts;
+        FnItem {
+            attrs,
+            vis: method.vis,
+            defaultness: method.defaultness,
+            sig: method.sig,
+            inner_attrs,
+            brace: method.block.brace_token,
+            body: quote!(#(#stmts)*),
+        }
+    }
+
+    /// The function unchanged (used when it cannot be instrumented).
+    fn to_tokens_unchanged(&self) -> TokenStream {
+        let FnItem { attrs, vis, defaultness, sig, inner_attrs, brace, body } = self;
+        let mut out = quote!(#(#attrs)* #vis #defaultness #sig);
+        brace.surround(&mut out, |out| {
+            out.extend(quote!(#(#inner_attrs)* #body));
+        });
+        out
+    }
+}
+
+/// A signature followed by `;`: a function without a body.
+struct BodylessFn {
+    sig: syn::Signature,
+}
+
+impl Parse for BodylessFn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        input.call(syn::Attribute::parse_outer)?;
+        input.parse::<syn::Visibility>()?;
+        let sig = input.parse()?;
+        input.parse::<syn::Token![;]>()?;
+        Ok(BodylessFn { sig })
+    }
+}
+
+pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let expansion = if let Ok(function) = syn::parse2::<FnItem>(item.clone()) {
+        let args = FnArgs::parse(kind, args, &mut errors);
+        expand_fn(function, args, &mut errors)
+    } else if let Ok(block) = syn::parse2::<syn::ItemImpl>(item.clone()) {
+        let args = FnArgs::parse(kind, args, &mut errors);
+        expand_impl(block, args, &mut errors)
+    } else if let Ok(bodyless) = syn::parse2::<BodylessFn>(item.clone()) {
+        let ident = &bodyless.sig.ident;
+        errors.error(
+            &bodyless.sig,
+            format!("`#[{}]` needs a function with a body, and `{ident}` has none: put the attribute on the method in each `impl`, or on the `impl` block", kind.attribute()),
+        );
+        item
+    } else if let Ok(other) = syn::parse2::<syn::Item>(item.clone()) {
+        errors.error(
+            item_head(&other),
+            format!(
+                "`#[{}]` goes on a function, a method or an `impl` block, not on {}",
+                kind.attribute(),
+                item_kind(&other)
+            ),
+        );
+        item
+    } else {
+        // The item does not parse: leave it as written, so the compiler reports the
+        // real syntax error instead of one about this attribute.
+        item
+    };
+    let compile_errors = errors.to_compile_errors();
+    quote!(#expansion #compile_errors)
+}
+
+fn item_kind(item: &syn::Item) -> &'static str {
+    match item {
+        syn::Item::Const(_) => "a const",
+        syn::Item::Enum(_) => "an enum",
+        syn::Item::Mod(_) => "a module",
+        syn::Item::Static(_) => "a static",
+        syn::Item::Struct(_) => "a struct",
+        syn::Item::Trait(_) => "a trait definition (put it on the methods of the `impl` blocks)",
+        syn::Item::Type(_) => "a type alias",
+        syn::Item::Union(_) => "a union",
+        syn::Item::Use(_) => "a `use`",
+        syn::Item::Macro(_) => "a macro invocation",
+        _ => "this item",
+    }
+}
+
+/// Tokens to span an item-level error on: the item's name where it has one.
+fn item_head(item: &syn::Item) -> TokenStream {
+    let ident = match item {
+        syn::Item::Const(item) => Some(&item.ident),
+        syn::Item::Enum(item) => Some(&item.ident),
+        syn::Item::Mod(item) => Some(&item.ident),
+        syn::Item::Static(item) => Some(&item.ident),
+        syn::Item::Struct(item) => Some(&item.ident),
+        syn::Item::Trait(item) => Some(&item.ident),
+        syn::Item::Type(item) => Some(&item.ident),
+        syn::Item::Union(item) => Some(&item.ident),
+        _ => None,
+    };
+    match ident {
+        Some(ident) => ident.to_token_stream(),
+        None => item.to_token_stream(),
+    }
+}
+
+/// The kinds stacked on one function: the invoked attribute's, then those read (and
+/// removed) from its attributes. `inherited` come from an `impl` block and yield to a
+/// method's own attribute of the same kind.
+fn stacked(
+    attrs: Vec<syn::Attribute>,
+    own: Vec<FnArgs>,
+    inherited: &[FnArgs],
+    absorbed: &mut Vec<syn::Path>,
+    errors: &mut Errors,
+) -> (Vec<syn::Attribute>, Vec<FnArgs>) {
+    let mut all = own;
+    let mut kept = Vec::new();
+    for attr in attrs {
+        match Kind::of_attribute(&attr) {
+            Some(kind) => {
+                all.push(FnArgs::from_attribute(kind, &attr, errors));
+                absorbed.push(attr.path().clone());
+            }
+            None => kept.push(attr),
+        }
+    }
+    let mut unique: Vec<FnArgs> = Vec::new();
+    for args in all {
+        if unique.iter().any(|earlier| earlier.kind == args.kind) {
+            errors.error(
+                &args.tokens,
+                format!(
+                    "`#[{kind}]` is given twice on this function: keep one `#[{kind}]`, with all its options",
+                    kind = args.kind.attribute()
+                ),
+            );
+        } else {
+            unique.push(args);
+        }
+    }
+    for args in inherited {
+        if !unique.iter().any(|own| own.kind == args.kind) {
+            unique.push(args.clone());
+        }
+    }
+    (kept, unique)
+}
+
+fn expand_fn(mut function: FnItem, args: FnArgs, errors: &mut Errors) -> TokenStream {
+    let attrs = std::mem::take(&mut function.attrs);
+    let mut absorbed = Vec::new();
+    let (kept, stack) = stacked(attrs, vec![args], &[], &mut absorbed, errors);
+    function.attrs = kept;
+    let instrumented = instrument(function, &stack, None, errors);
+    let uses = uses(&absorbed);
+    quote!(#instrumented #uses)
+}
+
+/// The attributes read from the item are removed, so the compiler never resolves
+/// them: an underscore import of each keeps the user's `use metricsmith::counted;`
+/// from being reported as unused.
+fn uses(absorbed: &[syn::Path]) -> TokenStream {
+    if absorbed.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[allow(unused_imports)]
+        const _: () = { #(use #absorbed as _;)* };
+    }
+}
+
+/// Instruments one function with every kind in `stack`; on any error, emits it unchanged.
+fn instrument(
+    function: FnItem,
+    stack: &[FnArgs],
+    impl_context: Option<&str>,
+    errors: &mut Errors,
+) -> TokenStream {
+    let Some(shape) = FnShape::of(&function.sig, stack, impl_context, errors) else {
+        return function.to_tokens_unchanged();
+    };
+    let plans: Vec<Plan> = stack.iter().filter_map(|args| Plan::new(args, &shape, errors)).collect();
+    if plans.len() != stack.len() {
+        return function.to_tokens_unchanged();
+    }
+    // Generated code reaches the runtime through the first `crate = ...` given.
+    let runtime = runtime_path(stack.iter().find_map(|args| args.runtime.as_ref()));
+    expansion::instrument_fn(&function, &shape, &plans, &runtime)
+}
+
+fn expand_impl(mut block: syn::ItemImpl, args: FnArgs, errors: &mut Errors) -> TokenStream {
+    let attrs = std::mem::take(&mut block.attrs);
+    let mut absorbed = Vec::new();
+    let (kept, stack) = stacked(attrs, vec![args], &[], &mut absorbed, errors);
+    block.attrs = kept;
+    for args in &stack {
+        args.check_impl_level(errors);
+    }
+    let stack: Vec<FnArgs> = stack.iter().map(FnArgs::impl_level).collect();
+    let self_ty = crate::common::tokens_text(&block.self_ty);
+    let items = std::mem::take(&mut block.items);
+    let mut instrumented = Vec::new();
+    for item in items {
+        let syn::ImplItem::Fn(mut method) = item else {
+            instrumented.push(item.to_token_stream());
+            continue;
+        };
+        if take_skip(&mut method.attrs, errors) {
+            instrumented.push(method.to_token_stream());
+            continue;
+        }
+        let mut function = FnItem::from_method(method);
+        let attrs = std::mem::take(&mut function.attrs);
+        let (kept, method_stack) = stacked(attrs, Vec::new(), &stack, &mut absorbed, errors);
+        function.attrs = kept;
+        instrumented.push(instrument(function, &method_stack, Some(&self_ty), errors));
+    }
+    let syn::ItemImpl {
+        attrs,
+        defaultness,
+        unsafety,
+        impl_token,
+        generics,
+        trait_,
+        self_ty,
+        brace_token,
+        ..
+    } = &block;
+    let where_clause = &generics.where_clause;
+    let trait_ = trait_.as_ref().map(|(bang, path, for_token)| quote!(#bang #path #for_token));
+    let mut out = quote! {
+        #(#attrs)* #defaultness #unsafety #impl_token #generics #trait_ #self_ty #where_clause
+    };
+    brace_token.surround(&mut out, |out| out.extend(instrumented));
+    out.extend(uses(&absorbed));
+    out
+}
+
+/// Removes `#[metricsmith(skip)]` from a method's attributes; `true` if it was there.
+fn take_skip(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> bool {
+    let mut skip = false;
+    attrs.retain(|attr| {
+        if !attr.path().is_ident("metricsmith") {
+            return true;
+        }
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("skip") {
+                skip = true;
+                Ok(())
+            } else {
+                Err(meta.error(
+                    "unknown `#[metricsmith(...)]` option: on a method of an instrumented `impl` block, write `#[metricsmith(skip)]` to leave the method uninstrumented",
+                ))
+            }
+        });
+        if let Err(error) = result {
+            errors.push(error);
+        } else if !skip {
+            errors.error(attr, "write `#[metricsmith(skip)]` to leave this method uninstrumented");
+        }
+        false
+    });
+    skip
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,725 @@
+//! What `#[timed]`, `#[counted]` and `#[in_flight]` record into.
+//!
+//! Without `name`/`metric`, an instrumented function records into three shared
+//! families, named and labelled as autometrics names them so its dashboards and alert
+//! rules work unchanged:
+//!
+//! | attribute      | family                                        | labels                        |
+//! |----------------|-----------------------------------------------|-------------------------------|
+//! | `#[counted]`   | `function_calls_total` (counter)              | `function`, `module`, `result` |
+//! | `#[timed]`     | `function_calls_duration_seconds` (histogram) | `function`, `module`          |
+//! | `#[in_flight]` | `function_calls_concurrent` (gauge)           | `function`, `module`          |
+//!
+//! Each instrumented function owns a *site*: a static with its own cells, listed in a
+//! link-time slice per family. The families below render one series per site (per
+//! `result` for the counter), so every function's series exist at 0 from start-up and
+//! recording touches only the function's own cells: no lookup, no lock.
+//!
+//! A call is tracked by a [`Call`] guard that the macros create before the body runs
+//! and that records on every exit path: return, `?`, early `return`, panic, and for an
+//! `async fn` cancellation (the future dropped before completing).
+
+use core::future::Future;
+use core::pin::Pin;
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use core::task::{Context, Poll};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use crate::family::{Family, Meta, MetricType, Number, Sample};
+use crate::labels::{LabelSet, LabelValue};
+use crate::metrics::{Counter, Gauge, GaugeSeries, Histogram, HistogramSeries, DEFAULT_BUCKETS};
+use crate::registry::{Registration, REGISTRY};
+
+/// How an instrumented call ended: the `result` label of `function_calls_total` and of
+/// counters given to `#[counted]`.
+///
+/// - `ok`: returned (for a `Result`, returned `Ok`);
+/// - `error`: returned `Err` (functions whose return type is a `Result`);
+/// - `panic`: the body panicked (the panic then continues unchanged);
+/// - `cancelled`: an `async fn` whose future was dropped before it completed.
+///
+/// A counter given to `#[counted(metric = STATIC)]` ends its label set with this type:
+///
+/// ```
+/// use metricsmith::{counted, metric, CallResult, Counter, LabelValue};
+///
+/// #[derive(LabelValue, Clone, Copy)]
+/// #[label(name = "method")]
+/// enum PaymentMethod { Card, Wallet }
+///
+/// /// Refund attempts, by payment method and result.
+/// #[metric]
+/// static REFUNDS_TOTAL: Counter<(PaymentMethod, CallResult)>;
+///
+/// #[counted(metric = REFUNDS_TOTAL, labels(method = method))]
+/// fn refund(method: PaymentMethod, cents: u64) -> Result<(), String> {
+///     if cents == 0 { return Err("nothing to refund".into()) }
+///     Ok(())
+/// }
+///
+/// refund(PaymentMethod::Card, 100).unwrap();
+/// refund(PaymentMethod::Card, 0).unwrap_err();
+/// assert_eq!(REFUNDS_TOTAL.labels((PaymentMethod::Card, CallResult::Ok)).get(), 1);
+/// assert_eq!(REFUNDS_TOTAL.labels((PaymentMethod::Card, CallResult::Error)).get(), 1);
+/// ```
+#[derive(crate::LabelValue, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[label(name = "result")]
+pub enum CallResult {
+    /// The call returned (a `Result` returned `Ok`).
+    Ok,
+    /// The call returned `Err`.
+    Error,
+    /// The call panicked.
+    Panic,
+    /// The call's future was dropped before it completed.
+    Cancelled,
+}
+
+const RESULTS: [CallResult; 4] =
+    [CallResult::Ok, CallResult::Error, CallResult::Panic, CallResult::Cancelled];
+const RESULT_COUNT: usize = RESULTS.len();
+const TIMED_CELLS: usize = DEFAULT_BUCKETS.len() + 2;
+
+// ---------------------------------------------------------------------------
+// The per-call guard
+// ---------------------------------------------------------------------------
+
+/// Tracks one call of an instrumented function and records it exactly once.
+///
+/// Built before the body runs: `in_flight` adds one to its gauge, `timed` starts the
+/// clock (so it is added last, after the other setup). A sync function's call records
+/// when the guard drops: `panic` if the body is unwinding, otherwise `ok` — unless
+/// [`finish`](Self::finish) already recorded the returned `Result`. An `async fn`'s call
+/// is polled through [`poll`](Self::poll), which records `panic` while the panic
+/// unwinds; dropped unfinished, it records `cancelled`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Call {
+    /// One counter cell per [`CallResult`], or empty when not counted.
+    results: &'static [AtomicU64],
+    timer: Option<(HistogramSeries, Instant)>,
+    in_flight: Option<GaugeSeries>,
+    mode: Mode,
+    recorded: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    /// A sync call. `unwinding_at_start`: the call began inside a `Drop` run by another
+    /// panic, so `std::thread::panicking()` says nothing about this call.
+    Sync { unwinding_at_start: bool },
+    /// An `async fn`'s call: panics are seen in `poll`; an unfinished drop is a cancel.
+    Future,
+}
+
+impl Call {
+    /// A guard for a sync function's call.
+    #[inline]
+    pub fn sync() -> Self {
+        Call::new(Mode::Sync { unwinding_at_start: std::thread::panicking() })
+    }
+
+    /// A guard for an `async fn`'s call, created when its future is first polled.
+    #[inline]
+    pub fn future() -> Self {
+        Call::new(Mode::Future)
+    }
+
+    #[inline]
+    fn new(mode: Mode) -> Self {
+        Call { results: &[], timer: None, in_flight: None, mode, recorded: false }
+    }
+
+    /// Counts the call's result into `cells`, one per [`CallResult`] in index order.
+    #[inline]
+    pub fn counted(mut self, cells: &'static [AtomicU64]) -> Self {
+        self.results = cells;
+        self
+    }
+
+    /// Adds one to `series` until the call ends.
+    #[inline]
+    pub fn in_flight(mut self, series: GaugeSeries) -> Self {
+        series.inc();
+        self.in_flight = Some(series);
+        self
+    }
+
+    /// Starts the clock; the call's duration is observed into `series` when it ends.
+    #[inline]
+    pub fn timed(mut self, series: HistogramSeries) -> Self {
+        self.timer = Some((series, Instant::now()));
+        self
+    }
+
+    /// Records the call as ended with `result` (once; later calls and the drop do nothing).
+    #[inline]
+    pub fn finish(&mut self, result: CallResult) {
+        if self.recorded {
+            return;
+        }
+        self.recorded = true;
+        if let Some((series, start)) = self.timer {
+            series.observe_duration(start.elapsed());
+        }
+        if let Some(cell) = self.results.get(result as usize) {
+            cell.fetch_add(1, Relaxed);
+        }
+        if let Some(series) = self.in_flight {
+            series.dec();
+        }
+    }
+
+    /// Polls the body's future; if the poll panics, records `panic` while it unwinds.
+    #[inline]
+    pub fn poll<F: Future>(&mut self, future: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let watch = PanicWatch { already_unwinding: std::thread::panicking(), call: self };
+        let poll = future.poll(cx);
+        core::mem::forget(watch);
+        poll
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        if self.recorded {
+            return;
+        }
+        let result = match self.mode {
+            Mode::Sync { unwinding_at_start } if std::thread::panicking() && !unwinding_at_start => {
+                CallResult::Panic
+            }
+            Mode::Sync { .. } => CallResult::Ok,
+            Mode::Future => CallResult::Cancelled,
+        };
+        self.finish(result);
+    }
+}
+
+/// Lives on the stack of one poll; only dropped (rather than forgotten) when the poll
+/// unwinds.
+struct PanicWatch<'a> {
+    call: &'a mut Call,
+    already_unwinding: bool,
+}
+
+impl Drop for PanicWatch<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() && !self.already_unwinding {
+            self.call.finish(CallResult::Panic);
+        }
+    }
+}
+
+/// Runs a sync body written as a closure, so `return` and `?` inside it end the body
+/// and hand its value back for inspection.
+#[doc(hidden)]
+#[inline(always)]
+pub fn call<R, F: FnOnce() -> R>(body: F) -> R {
+    body()
+}
+
+/// Autoref probe for the returned value: `(&Outcome(&value)).__metricsmith_outcome()`
+/// is `ok`/`error` for a `Result` and `ok` for anything else.
+#[doc(hidden)]
+pub struct Outcome<'a, T>(pub &'a T);
+
+/// See [`Outcome`]: chosen when the value is a `Result`.
+#[doc(hidden)]
+pub trait ResultOutcome {
+    /// `ok` or `error`.
+    fn __metricsmith_outcome(&self) -> CallResult;
+}
+
+impl<T, E> ResultOutcome for Outcome<'_, Result<T, E>> {
+    #[inline]
+    fn __metricsmith_outcome(&self) -> CallResult {
+        match self.0 {
+            Ok(_) => CallResult::Ok,
+            Err(_) => CallResult::Error,
+        }
+    }
+}
+
+/// See [`Outcome`]: chosen for every other value.
+#[doc(hidden)]
+pub trait OtherOutcome {
+    /// Always `ok`.
+    fn __metricsmith_outcome(&self) -> CallResult;
+}
+
+impl<T> OtherOutcome for &Outcome<'_, T> {
+    #[inline]
+    fn __metricsmith_outcome(&self) -> CallResult {
+        CallResult::Ok
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Dedicated metrics: `name = "..."` and `metric = STATIC`
+// ---------------------------------------------------------------------------
+
+/// A metric `#[timed]` can record into.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`#[timed(metric = ...)]` records into a `Histogram<{L}>`, but this metric is a `{Self}`",
+    label = "expected a `Histogram<{L}>`",
+    note = "the histogram's labels are the bound arguments' types in `labels(...)` order: `Histogram` for none, `Histogram<T>` for one, `Histogram<(T1, T2, ..)>` for more"
+)]
+pub trait TimedMetric<L> {
+    /// The series at a label-set index.
+    fn __metricsmith_series(&'static self, index: usize) -> HistogramSeries;
+}
+
+impl<L: LabelSet> TimedMetric<L> for Histogram<L> {
+    #[inline]
+    fn __metricsmith_series(&'static self, index: usize) -> HistogramSeries {
+        self.series_at(index)
+    }
+}
+
+/// A metric `#[counted]` can record into.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`#[counted(metric = ...)]` records into a `Counter<{L}>`, but this metric is a `{Self}`",
+    label = "expected a `Counter<{L}>`",
+    note = "the counter's labels are the bound arguments' types in `labels(...)` order, then `metricsmith::CallResult`: `Counter<CallResult>` for none, `Counter<(T, CallResult)>` for one, and so on"
+)]
+pub trait CountedMetric<L> {
+    /// The cells of one label combination's `result` values.
+    fn __metricsmith_results(&'static self, index: usize) -> &'static [AtomicU64];
+}
+
+impl<L: LabelSet> CountedMetric<L> for Counter<L> {
+    #[inline]
+    fn __metricsmith_results(&'static self, index: usize) -> &'static [AtomicU64] {
+        // `result` is the last label, so its values are adjacent series.
+        self.cells_at(index.wrapping_mul(RESULT_COUNT), RESULT_COUNT)
+    }
+}
+
+/// A metric `#[in_flight]` can record into.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`#[in_flight(metric = ...)]` records into a `Gauge<{L}>`, but this metric is a `{Self}`",
+    label = "expected a `Gauge<{L}>`",
+    note = "the gauge's labels are the bound arguments' types in `labels(...)` order: `Gauge` for none, `Gauge<T>` for one, `Gauge<(T1, T2, ..)>` for more"
+)]
+pub trait InFlightMetric<L> {
+    /// The series at a label-set index.
+    fn __metricsmith_series(&'static self, index: usize) -> GaugeSeries;
+}
+
+impl<L: LabelSet> InFlightMetric<L> for Gauge<L> {
+    #[inline]
+    fn __metricsmith_series(&'static self, index: usize) -> GaugeSeries {
+        self.series_at(index)
+    }
+}
+
+/// The series of `metric` at label-set `index`, checking it is a `Histogram<L>`.
+#[doc(hidden)]
+#[inline]
+pub fn timed_series<L, M: TimedMetric<L> + 'static>(metric: &'static M, index: usize) -> HistogramSeries {
+    metric.__metricsmith_series(index)
+}
+
+/// The `result` cells of `metric` at label-set `index`, checking it is a `Counter<L>`.
+#[doc(hidden)]
+#[inline]
+pub fn counted_cells<L, M: CountedMetric<L> + 'static>(
+    metric: &'static M,
+    index: usize,
+) -> &'static [AtomicU64] {
+    metric.__metricsmith_results(index)
+}
+
+/// The series of `metric` at label-set `index`, checking it is a `Gauge<L>`.
+#[doc(hidden)]
+#[inline]
+pub fn in_flight_series<L, M: InFlightMetric<L> + 'static>(metric: &'static M, index: usize) -> GaugeSeries {
+    metric.__metricsmith_series(index)
+}
+
+/// `a == b` in a const context, for the label-name check of `metric = STATIC`.
+#[doc(hidden)]
+pub const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut position = 0;
+    while position < a.len() {
+        if a[position] != b[position] {
+            return false;
+        }
+        position += 1;
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------
+// Sites of the shared families
+// ---------------------------------------------------------------------------
+
+/// A `#[counted]` function's cells in `function_calls_total`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct CountedSite {
+    function: &'static str,
+    module: &'static str,
+    fallible: bool,
+    future: bool,
+    cells: [AtomicU64; RESULT_COUNT],
+}
+
+impl CountedSite {
+    /// `fallible`: returns a `Result` (renders `error`); `future`: an `async fn`
+    /// (renders `cancelled`).
+    pub const fn new(function: &'static str, module: &'static str, fallible: bool, future: bool) -> Self {
+        CountedSite { function, module, fallible, future, cells: [const { AtomicU64::new(0) }; RESULT_COUNT] }
+    }
+
+    /// The cells, one per [`CallResult`].
+    #[inline]
+    pub fn cells(&'static self) -> &'static [AtomicU64] {
+        &self.cells
+    }
+
+    fn renders(&self, result: CallResult) -> bool {
+        match result {
+            CallResult::Ok | CallResult::Panic => true,
+            CallResult::Error => self.fallible,
+            CallResult::Cancelled => self.future,
+        }
+    }
+}
+
+/// A `#[timed]` function's histogram in `function_calls_duration_seconds`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct TimedSite {
+    function: &'static str,
+    module: &'static str,
+    cells: [AtomicU64; TIMED_CELLS],
+}
+
+impl TimedSite {
+    /// A site with every bucket at 0.
+    pub const fn new(function: &'static str, module: &'static str) -> Self {
+        TimedSite { function, module, cells: [const { AtomicU64::new(0) }; TIMED_CELLS] }
+    }
+
+    /// The histogram series, with [`DEFAULT_BUCKETS`].
+    #[inline]
+    pub fn series(&'static self) -> HistogramSeries {
+        HistogramSeries::from_cells(&DEFAULT_BUCKETS, &self.cells)
+    }
+}
+
+/// An `#[in_flight]` function's gauge in `function_calls_concurrent`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct InFlightSite {
+    function: &'static str,
+    module: &'static str,
+    cell: AtomicU64,
+}
+
+impl InFlightSite {
+    /// A site at 0 calls in progress.
+    pub const fn new(function: &'static str, module: &'static str) -> Self {
+        // 0.0 is all zero bits.
+        InFlightSite { function, module, cell: AtomicU64::new(0) }
+    }
+
+    /// The gauge series.
+    #[inline]
+    pub fn series(&'static self) -> GaugeSeries {
+        GaugeSeries::from_cell(&self.cell)
+    }
+}
+
+#[allow(unsafe_code)] // linkme places the slices in link sections.
+mod slices {
+    /// Every `#[counted]` function without `name`/`metric`.
+    #[linkme::distributed_slice]
+    pub static COUNTED_SITES: [&'static super::CountedSite];
+
+    /// Every `#[timed]` function without `name`/`metric`.
+    #[linkme::distributed_slice]
+    pub static TIMED_SITES: [&'static super::TimedSite];
+
+    /// Every `#[in_flight]` function without `name`/`metric`.
+    #[linkme::distributed_slice]
+    pub static IN_FLIGHT_SITES: [&'static super::InFlightSite];
+}
+#[doc(hidden)]
+pub use slices::{COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES};
+
+// ---------------------------------------------------------------------------
+// The shared families
+// ---------------------------------------------------------------------------
+
+/// What the families need of a site: which function it is.
+trait Site: Sync + 'static {
+    fn key(&self) -> (&'static str, &'static str);
+}
+
+macro_rules! site_key {
+    ($($site:ty),*) => {$(
+        impl Site for $site {
+            fn key(&self) -> (&'static str, &'static str) {
+                (self.module, self.function)
+            }
+        }
+    )*};
+}
+site_key!(CountedSite, TimedSite, InFlightSite);
+
+/// The sites of one `function`/`module` pair. Usually one; two methods of the same
+/// name in one module (`A::new`, `B::new`) share the pair, and their values are summed
+/// so the exposition never holds two series with the same labels.
+struct Function<S: 'static> {
+    module: &'static str,
+    function: &'static str,
+    sites: Vec<&'static S>,
+}
+
+/// Sites sorted by (module, function), sites with the same pair merged.
+fn by_function<S: Site>(sites: &[&'static S]) -> Vec<Function<S>> {
+    let mut sorted = sites.to_vec();
+    sorted.sort_by_key(|site| site.key());
+    let mut functions: Vec<Function<S>> = Vec::new();
+    for site in sorted {
+        let (module, function) = site.key();
+        match functions.last_mut() {
+            Some(last) if last.module == module && last.function == function => last.sites.push(site),
+            _ => functions.push(Function { module, function, sites: vec![site] }),
+        }
+    }
+    functions
+}
+
+/// `function_calls_total`: one series per function and applicable `result`.
+struct CountedFamily {
+    series: OnceLock<Vec<(Function<CountedSite>, CallResult)>>,
+}
+
+impl CountedFamily {
+    fn series(&self) -> &[(Function<CountedSite>, CallResult)] {
+        self.series.get_or_init(|| {
+            let mut series = Vec::new();
+            for function in by_function(&COUNTED_SITES) {
+                for result in RESULTS {
+                    if function.sites.iter().any(|site| site.renders(result)) {
+                        let sites = function.sites.clone();
+                        series.push((Function { sites, ..function }, result));
+                    }
+                }
+            }
+            series
+        })
+    }
+}
+
+impl Family for CountedFamily {
+    fn metric_type(&self) -> MetricType {
+        MetricType::Counter
+    }
+    fn label_names(&self, _: &'static str, out: &mut Vec<&'static str>) {
+        out.extend(["function", "module", "result"]);
+    }
+    fn series_count(&self) -> usize {
+        self.series().len()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        if let Some((function, result)) = self.series().get(series) {
+            out.extend([function.function, function.module, result.as_str()]);
+        }
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        if let Some((function, result)) = self.series().get(series) {
+            let total = function
+                .sites
+                .iter()
+                .map(|site| site.cells[*result as usize].load(Relaxed))
+                .fold(0u64, u64::wrapping_add);
+            out.value = Some(Number::Int(total));
+        }
+    }
+}
+
+/// A family with one series per function: `function_calls_duration_seconds` and
+/// `function_calls_concurrent`.
+trait PerFunctionSite: Site + Sized {
+    const TYPE: MetricType;
+    const BOUNDS: &'static [f64] = &[];
+    /// The link-time slice of these sites.
+    fn sites() -> &'static [&'static Self];
+    /// Reads the sum of `sites` (one function) into `out`.
+    fn read(sites: &[&'static Self], out: &mut Sample);
+}
+
+impl PerFunctionSite for TimedSite {
+    const TYPE: MetricType = MetricType::Histogram;
+    const BOUNDS: &'static [f64] = &DEFAULT_BUCKETS;
+
+    fn sites() -> &'static [&'static Self] {
+        &TIMED_SITES
+    }
+
+    fn read(sites: &[&'static Self], out: &mut Sample) {
+        let mut sites = sites.iter().map(|site| site.series());
+        let Some(first) = sites.next() else { return };
+        out.count = first.read_cumulative(&mut out.cumulative_buckets);
+        out.sum = first.sum();
+        // Same-named functions in one module: add their buckets up.
+        let mut other = Vec::with_capacity(out.cumulative_buckets.len());
+        for site in sites {
+            other.clear();
+            out.count = out.count.wrapping_add(site.read_cumulative(&mut other));
+            out.sum += site.sum();
+            for (total, count) in out.cumulative_buckets.iter_mut().zip(&other) {
+                *total = total.wrapping_add(*count);
+            }
+        }
+    }
+}
+
+impl PerFunctionSite for InFlightSite {
+    const TYPE: MetricType = MetricType::Gauge;
+
+    fn sites() -> &'static [&'static Self] {
+        &IN_FLIGHT_SITES
+    }
+
+    fn read(sites: &[&'static Self], out: &mut Sample) {
+        out.value = Some(Number::Float(sites.iter().map(|site| site.series().get()).sum()));
+    }
+}
+
+struct PerFunctionFamily<S: 'static> {
+    series: OnceLock<Vec<Function<S>>>,
+}
+
+impl<S: PerFunctionSite> PerFunctionFamily<S> {
+    const fn new() -> Self {
+        PerFunctionFamily { series: OnceLock::new() }
+    }
+
+    fn series(&self) -> &[Function<S>] {
+        self.series.get_or_init(|| by_function(S::sites()))
+    }
+}
+
+impl<S: PerFunctionSite> Family for PerFunctionFamily<S> {
+    fn metric_type(&self) -> MetricType {
+        S::TYPE
+    }
+    fn label_names(&self, _: &'static str, out: &mut Vec<&'static str>) {
+        out.extend(["function", "module"]);
+    }
+    fn series_count(&self) -> usize {
+        self.series().len()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        if let Some(function) = self.series().get(series) {
+            out.extend([function.function, function.module]);
+        }
+    }
+    fn bucket_bounds(&self) -> &[f64] {
+        S::BOUNDS
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        if let Some(function) = self.series().get(series) {
+            S::read(&function.sites, out);
+        }
+    }
+}
+
+static COUNTED: CountedFamily = CountedFamily { series: OnceLock::new() };
+static TIMED: PerFunctionFamily<TimedSite> = PerFunctionFamily::new();
+static IN_FLIGHT: PerFunctionFamily<InFlightSite> = PerFunctionFamily::new();
+
+static COUNTED_META: Meta = Meta {
+    name: "function_calls_total",
+    help: "Calls of functions instrumented with #[counted], by function, module and result (ok, error, panic, cancelled).",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};
+
+static TIMED_META: Meta = Meta {
+    name: "function_calls_duration_seconds",
+    help: "Duration of calls of functions instrumented with #[timed], in seconds.",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};
+
+static IN_FLIGHT_META: Meta = Meta {
+    name: "function_calls_concurrent",
+    help: "Calls in progress of functions instrumented with #[in_flight].",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};
+
+#[allow(unsafe_code)] // linkme places the entries in a link section.
+mod entries {
+    use super::*;
+
+    #[linkme::distributed_slice(REGISTRY)]
+    static COUNTED_ENTRY: Registration = Registration::Metric { meta: &COUNTED_META, family: &COUNTED };
+
+    #[linkme::distributed_slice(REGISTRY)]
+    static TIMED_ENTRY: Registration = Registration::Metric { meta: &TIMED_META, family: &TIMED };
+
+    #[linkme::distributed_slice(REGISTRY)]
+    static IN_FLIGHT_ENTRY: Registration = Registration::Metric { meta: &IN_FLIGHT_META, family: &IN_FLIGHT };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn str_eq_compares_bytes() {
+        assert!(str_eq("method", "method"));
+        assert!(!str_eq("method", "methods"));
+        assert!(!str_eq("method", "mEthod"));
+        assert!(str_eq("", ""));
+    }
+
+    #[test]
+    // Written as the macros write it: the borrow is what lets non-`Result`s fall back.
+    #[allow(clippy::needless_borrow)]
+    fn outcome_probe_tells_results_from_other_values() {
+        let ok: Result<u8, ()> = Ok(1);
+        let err: Result<u8, ()> = Err(());
+        assert_eq!((&Outcome(&ok)).__metricsmith_outcome(), CallResult::Ok);
+        assert_eq!((&Outcome(&err)).__metricsmith_outcome(), CallResult::Error);
+        assert_eq!((&Outcome(&5u8)).__metricsmith_outcome(), CallResult::Ok);
+    }
+
+    #[test]
+    fn a_call_records_once() {
+        static SITE: CountedSite = CountedSite::new("f", "m", true, false);
+        let mut call = Call::sync().counted(SITE.cells());
+        call.finish(CallResult::Error);
+        drop(call);
+        let counts: Vec<u64> = SITE.cells.iter().map(|cell| cell.load(Relaxed)).collect();
+        assert_eq!(counts, [0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn an_unfinished_future_is_cancelled_and_a_sync_call_is_ok() {
+        static SITE: CountedSite = CountedSite::new("f", "m", false, true);
+        drop(Call::future().counted(SITE.cells()));
+        drop(Call::sync().counted(SITE.cells()));
+        let counts: Vec<u64> = SITE.cells.iter().map(|cell| cell.load(Relaxed)).collect();
+        assert_eq!(counts, [1, 0, 0, 1]);
+    }
+}
