@@ -1,1 +1,463 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests, above all the ones that drive outside tools:
+//! `promtool`, Python's `prometheus_client` parsers and a real Prometheus server.
+//!
+//! A test asks for its tool with [`require`]. When the tool is missing the test is
+//! skipped with a printed reason, unless `METRICSMITH_REQUIRE_EXTERNAL=1` (set by
+//! `.ci/run`), in which case it fails and says what to install.
+//!
+//! Everything here talks to `127.0.0.1` only, and every wait is bounded.
+//!
+//! This library depends on the shop scenario (`metricsmith-examples`), so a test binary
+//! that uses it also registers the shop's instruments. A test that needs a registry of
+//! only its own instruments (`render_snapshots.rs`) does not use this library.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs::File;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use metricsmith_examples::shop::{self, Dice, Order};
+
+/// The environment variable that turns a missing outside tool into a failure.
+pub const REQUIRE_EXTERNAL: &str = "METRICSMITH_REQUIRE_EXTERNAL";
+
+/// An outside program a test drives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// `promtool` from the Debian package `prometheus`.
+    Promtool,
+    /// The `prometheus` server binary from the Debian package `prometheus`.
+    Prometheus,
+    /// A Python interpreter (`python3`, else `python`) that can import `prometheus_client`.
+    PythonClient,
+}
+
+impl Tool {
+    /// How the tool is named in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Promtool => "promtool",
+            Tool::Prometheus => "prometheus",
+            Tool::PythonClient => "python3 with prometheus_client",
+        }
+    }
+
+    /// What to run to install it.
+    pub fn install_hint(self) -> &'static str {
+        match self {
+            Tool::Promtool | Tool::Prometheus => "apt-get install prometheus",
+            Tool::PythonClient => "pip install prometheus_client",
+        }
+    }
+
+    /// Where the tool is, looked up once per process.
+    pub fn locate(self) -> Option<PathBuf> {
+        static PROMTOOL: OnceLock<Option<PathBuf>> = OnceLock::new();
+        static PROMETHEUS: OnceLock<Option<PathBuf>> = OnceLock::new();
+        static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
+        match self {
+            Tool::Promtool => PROMTOOL.get_or_init(|| find_on_path("promtool")),
+            Tool::Prometheus => PROMETHEUS.get_or_init(|| find_on_path("prometheus")),
+            Tool::PythonClient => PYTHON.get_or_init(|| {
+                ["python3", "python"].into_iter().filter_map(find_on_path).find(|python| {
+                    Command::new(python)
+                        .args(["-c", "import prometheus_client"])
+                        .stdin(Stdio::null())
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .status()
+                        .is_ok_and(|status| status.success())
+                })
+            }),
+        }
+        .clone()
+    }
+}
+
+impl fmt::Display for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The tool `test` needs, or `None` when the test should skip (after printing why).
+///
+/// # Panics
+///
+/// When the tool is missing and `METRICSMITH_REQUIRE_EXTERNAL=1`.
+pub fn require(tool: Tool, test: &str) -> Option<PathBuf> {
+    if let Some(path) = tool.locate() {
+        return Some(path);
+    }
+    let hint = tool.install_hint();
+    if std::env::var(REQUIRE_EXTERNAL).is_ok_and(|value| value == "1") {
+        panic!("{test}: {tool} not found and {REQUIRE_EXTERNAL}=1 requires it: install it with `{hint}`");
+    }
+    // Straight to the stderr handle, not `eprintln!`: the test harness captures the
+    // macro's output of passing tests, and a skip must be visible.
+    let _ = writeln!(std::io::stderr().lock(), "skipping {test}: {tool} not found ({hint})");
+    None
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| is_executable(candidate))
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata().is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// Runs `program args` with `input` on stdin and returns its output. The input is
+/// written from another thread so a program that answers while reading cannot deadlock.
+fn run_with_stdin(program: &Path, args: &[&OsStr], input: &[u8]) -> Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}", program.display()));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_vec();
+    let writer = thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().expect("wait for the child process");
+    // A program may exit without reading everything; its exit status tells the story.
+    let _ = writer.join();
+    output
+}
+
+/// Renders the whole registry of this test binary as UTF-8 text.
+pub fn render_text(format: metricsmith::Format) -> String {
+    let mut out = Vec::new();
+    metricsmith::render(format, &mut out);
+    String::from_utf8(out).expect("the exposition is UTF-8")
+}
+
+/// Replays the shop scenario deterministically: `orders` random orders (fixed seed) are
+/// enqueued, and the first `processed` of them are processed without sleeping.
+pub fn drive_shop(orders: usize, processed: usize) {
+    let mut dice = Dice::new(0x5eed);
+    let orders: Vec<Order> = (0..orders).map(|_| Order::random(&mut dice)).collect();
+    orders.iter().for_each(shop::enqueue);
+    for order in orders.iter().take(processed) {
+        shop::process_order(order, false);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// promtool
+
+/// What `promtool check metrics` said about an exposition.
+#[derive(Debug)]
+pub struct PromtoolReport {
+    /// Whether it exited 0.
+    pub success: bool,
+    /// Its stdout and stderr: the findings, one a line. Empty means none.
+    pub findings: String,
+}
+
+/// Runs `promtool check metrics` (which reads the exposition from stdin).
+pub fn promtool_check_metrics(promtool: &Path, exposition: &str) -> PromtoolReport {
+    let output = run_with_stdin(promtool, &["check".as_ref(), "metrics".as_ref()], exposition.as_bytes());
+    let mut findings = String::from_utf8_lossy(&output.stdout).into_owned();
+    findings.push_str(&String::from_utf8_lossy(&output.stderr));
+    PromtoolReport { success: output.status.success(), findings }
+}
+
+// ---------------------------------------------------------------------------------------
+// Python's prometheus_client
+
+/// One of `prometheus_client`'s two parsers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PythonParser {
+    /// `prometheus_client.parser.text_string_to_metric_families` (text format 0.0.4).
+    Text,
+    /// `prometheus_client.openmetrics.parser.text_string_to_metric_families`.
+    OpenMetrics,
+}
+
+impl PythonParser {
+    /// The format this parser reads.
+    pub fn format(self) -> metricsmith::Format {
+        match self {
+            PythonParser::Text => metricsmith::Format::Prometheus,
+            PythonParser::OpenMetrics => metricsmith::Format::OpenMetrics,
+        }
+    }
+}
+
+/// Parses stdin with the parser named by argv[1] and prints the families as JSON. Values
+/// travel as `repr()` strings: shortest round-trip digits, and `inf`/`nan` survive.
+const PYTHON_PARSE: &str = r#"
+import json, sys
+if sys.argv[1] == "openmetrics":
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families
+else:
+    from prometheus_client.parser import text_string_to_metric_families
+text = sys.stdin.buffer.read().decode("utf-8")
+families = [
+    {
+        "name": family.name,
+        "type": family.type,
+        "help": family.documentation,
+        "unit": family.unit,
+        "samples": [
+            {"name": sample.name, "labels": sample.labels, "value": repr(sample.value)}
+            for sample in family.samples
+        ],
+    }
+    for family in text_string_to_metric_families(text)
+]
+sys.stdout.write(json.dumps(families))
+"#;
+
+/// A metric family as a Python parser read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedFamily {
+    /// The family name (parsers strip `_total`/`_info` in OpenMetrics).
+    pub name: String,
+    /// `counter`, `gauge`, `histogram`, `summary`, `info`, `stateset`, `unknown`.
+    pub kind: String,
+    /// The unescaped HELP text.
+    pub help: String,
+    /// The unit (`# UNIT`), empty when none.
+    pub unit: String,
+    /// Its samples, in exposition order.
+    pub samples: Vec<ParsedSample>,
+}
+
+/// One sample as a Python parser read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedSample {
+    /// The sample name, e.g. `orders_processed_total` or `x_bucket`.
+    pub name: String,
+    /// Unescaped label values by label name.
+    pub labels: BTreeMap<String, String>,
+    /// The value exactly as Python holds it.
+    pub value: f64,
+}
+
+/// Feeds `exposition` to one of Python's parsers and returns what it read.
+///
+/// # Panics
+///
+/// When the parser rejects the input (with Python's error message).
+pub fn python_parse(python: &Path, parser: PythonParser, exposition: &str) -> Vec<ParsedFamily> {
+    let mode = match parser {
+        PythonParser::Text => "text",
+        PythonParser::OpenMetrics => "openmetrics",
+    };
+    let output =
+        run_with_stdin(python, &["-c".as_ref(), PYTHON_PARSE.as_ref(), mode.as_ref()], exposition.as_bytes());
+    assert!(
+        output.status.success(),
+        "Python's {parser:?} parser rejected the exposition:\n{}\n--- input ---\n{exposition}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the script prints JSON");
+    json.as_array().expect("a list of families").iter().map(parsed_family).collect()
+}
+
+fn json_str(value: &serde_json::Value, key: &str) -> String {
+    value[key].as_str().unwrap_or_default().to_owned()
+}
+
+fn parsed_family(family: &serde_json::Value) -> ParsedFamily {
+    let samples = family["samples"].as_array().expect("samples").iter().map(|sample| {
+        let labels = sample["labels"].as_object().expect("labels");
+        let value = json_str(sample, "value");
+        ParsedSample {
+            name: json_str(sample, "name"),
+            labels: labels
+                .iter()
+                .map(|(name, value)| (name.clone(), value.as_str().unwrap().to_owned()))
+                .collect(),
+            value: value.parse().unwrap_or_else(|_| panic!("Python value `{value}` is not a float")),
+        }
+    });
+    ParsedFamily {
+        name: json_str(family, "name"),
+        kind: json_str(family, "type"),
+        help: json_str(family, "help"),
+        unit: json_str(family, "unit"),
+        samples: samples.collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A real Prometheus server
+
+/// How long Prometheus gets to start, scrape and answer before a test gives up.
+pub const PROMETHEUS_PATIENCE: Duration = Duration::from_secs(60);
+
+/// A Prometheus server on a free loopback port scraping one target every second, with
+/// config and TSDB in a temp dir. Killed on drop, also when the test panics.
+pub struct PrometheusServer {
+    child: Child,
+    api: String,
+    agent: ureq::Agent,
+    dir: tempfile::TempDir,
+}
+
+impl PrometheusServer {
+    /// The job name of the scraped target (`up{job="metricsmith"}`).
+    pub const JOB: &'static str = "metricsmith";
+
+    /// Starts `binary` scraping `http://target/metrics`.
+    ///
+    /// # Panics
+    ///
+    /// When it does not start (with its log).
+    pub fn start(binary: &Path, target: SocketAddr) -> Self {
+        assert!(target.ip().is_loopback(), "only loopback targets: {target}");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("prometheus.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+                 scrape_configs:\n  - job_name: {job}\n    metrics_path: /metrics\n    \
+                 static_configs:\n      - targets: ['{target}']\n",
+                job = Self::JOB
+            ),
+        )
+        .expect("write prometheus.yml");
+        let port = free_loopback_port();
+        let log = File::create(dir.path().join("prometheus.log")).expect("create the log file");
+        let child = Command::new(binary)
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--log.level=warn")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone the log handle"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(5)))
+            .build()
+            .into();
+        PrometheusServer { child, api: format!("http://127.0.0.1:{port}/api/v1"), agent, dir }
+    }
+
+    /// The server's log so far, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("prometheus.log")).unwrap_or_default()
+    }
+
+    /// Runs an instant query; `Err` while the server is not up or the query fails.
+    pub fn query(&mut self, promql: &str) -> Result<Vec<QueryResult>, String> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("prometheus exited with {status}:\n{}", self.log());
+        }
+        let mut response = self
+            .agent
+            .get(format!("{}/query", self.api))
+            .query("query", promql)
+            .call()
+            .map_err(|error| error.to_string())?;
+        let body = response.body_mut().read_to_string().map_err(|error| error.to_string())?;
+        let json: serde_json::Value =
+            serde_json::from_str(&body).map_err(|error| format!("{error}: {body}"))?;
+        if json["status"] != "success" {
+            return Err(body);
+        }
+        let results = json["data"]["result"].as_array().ok_or_else(|| body.clone())?;
+        Ok(results.iter().map(query_result).collect())
+    }
+
+    /// Polls `promql` until it returns exactly one series whose value is `expected`.
+    ///
+    /// # Panics
+    ///
+    /// After [`PROMETHEUS_PATIENCE`], with the last answer and the server's log.
+    pub fn wait_for_value(&mut self, promql: &str, expected: f64) {
+        let deadline = Instant::now() + PROMETHEUS_PATIENCE;
+        let mut last = Err("no answer yet".to_owned());
+        while Instant::now() < deadline {
+            last = self.query(promql);
+            if let Ok([only]) = last.as_deref() {
+                if only.value == expected {
+                    return;
+                }
+            }
+            thread::sleep(Duration::from_millis(250));
+        }
+        panic!(
+            "`{promql}` did not return {expected} within {PROMETHEUS_PATIENCE:?}; last answer: {last:?}\n\
+             scrape targets: {}\n--- prometheus log ---\n{}",
+            self.targets(),
+            self.log()
+        );
+    }
+
+    /// Each scrape target's health and last scrape error (a rejected exposition shows
+    /// up here), for failure messages.
+    pub fn targets(&self) -> String {
+        let answer = self.agent.get(format!("{}/targets", self.api)).call();
+        let body = answer
+            .map_err(|error| error.to_string())
+            .and_then(|mut response| response.body_mut().read_to_string().map_err(|error| error.to_string()));
+        let json: serde_json::Value = match body.as_deref().map(serde_json::from_str) {
+            Ok(Ok(json)) => json,
+            _ => return format!("unavailable ({body:?})"),
+        };
+        let targets = json["data"]["activeTargets"].as_array().cloned().unwrap_or_default();
+        let described: Vec<String> = targets
+            .iter()
+            .map(|target| format!("{} {} {:?}", target["scrapeUrl"], target["health"], target["lastError"]))
+            .collect();
+        described.join("; ")
+    }
+}
+
+impl Drop for PrometheusServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One series of an instant-query answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryResult {
+    /// Its labels, `__name__` included when present.
+    pub labels: BTreeMap<String, String>,
+    /// Its value.
+    pub value: f64,
+}
+
+fn query_result(result: &serde_json::Value) -> QueryResult {
+    let labels = result["metric"].as_object().map(|labels| {
+        labels
+            .iter()
+            .map(|(name, value)| (name.clone(), value.as_str().unwrap_or_default().to_owned()))
+            .collect()
+    });
+    // Prometheus sends `[timestamp, "value"]`, the value as a Go float string.
+    let value = result["value"][1].as_str().and_then(|value| value.parse().ok()).unwrap_or(f64::NAN);
+    QueryResult { labels: labels.unwrap_or_default(), value }
+}
+
+/// A loopback port nothing listens on right now.
+fn free_loopback_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+    listener.local_addr().expect("local address").port()
+}

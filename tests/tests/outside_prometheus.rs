@@ -1,0 +1,50 @@
+//! A real Prometheus server (Debian package `prometheus`) scrapes `metricsmith::serve()`
+//! on loopback and its query API returns the values the program set.
+//!
+//! The server gets a free loopback port, a 1 s scrape interval and a temp TSDB; it is
+//! killed when the test ends, also on failure. Every wait is bounded.
+
+use metricsmith::{metric, Counter};
+use metricsmith_examples::shop::{PaymentMethod, ORDER_QUEUE_DEPTH, PAYMENT_GATEWAY_DURATION_SECONDS};
+use metricsmith_tests::{drive_shop, require, PrometheusServer, Tool};
+
+/// Times the Prometheus test bumped this counter; nothing else touches it.
+#[metric]
+static PROMETHEUS_SCRAPE_PROBES_TOTAL: Counter;
+
+#[test]
+fn prometheus_scrapes_serve_and_sees_the_values() {
+    let Some(prometheus) = require(Tool::Prometheus, "prometheus_scrapes_serve_and_sees_the_values") else {
+        return;
+    };
+    for _ in 0..7 {
+        PROMETHEUS_SCRAPE_PROBES_TOTAL.inc();
+    }
+    drive_shop(40, 31);
+    let queue_depth = ORDER_QUEUE_DEPTH.get();
+    let observations: u64 = PaymentMethod::ALL
+        .iter()
+        .map(|method| PAYMENT_GATEWAY_DURATION_SECONDS.labels(*method).count())
+        .sum();
+    assert_eq!((PROMETHEUS_SCRAPE_PROBES_TOTAL.get(), queue_depth, observations), (7, 9.0, 31));
+
+    let endpoint = metricsmith::serve("127.0.0.1:0").expect("serve on an ephemeral loopback port");
+    let mut server = PrometheusServer::start(&prometheus, endpoint.local_addr());
+    let job = PrometheusServer::JOB;
+    server.wait_for_value(&format!("up{{job=\"{job}\"}}"), 1.0);
+    server.wait_for_value(&format!("prometheus_scrape_probes_total{{job=\"{job}\"}}"), 7.0);
+    server.wait_for_value(&format!("order_queue_depth{{job=\"{job}\"}}"), queue_depth);
+    server.wait_for_value(
+        &format!("sum(payment_gateway_duration_seconds_count{{job=\"{job}\"}})"),
+        observations as f64,
+    );
+    let cards = PAYMENT_GATEWAY_DURATION_SECONDS.labels(PaymentMethod::Card).count();
+    server.wait_for_value(
+        &format!(
+            "payment_gateway_duration_seconds_bucket{{job=\"{job}\",payment_method=\"card\",le=\"+Inf\"}}"
+        ),
+        cards as f64,
+    );
+    drop(server);
+    endpoint.shutdown();
+}

@@ -1,0 +1,7 @@
+use metricsmith::{metric, Counter};
+
+/// Orders processed, by whether they were paid.
+#[metric]
+static ORDERS_PROCESSED_TOTAL: Counter<bool>;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use metricsmith::{metric, Counter};
+
+/// Orders processed.
+#[metric]
+static ORDERS_PROCESSED: Counter;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use metricsmith::{metric, FloatCounter};
+
+/// Revenue collected, in euros.
+#[metric(name = "revenue_euros")]
+static REVENUE: FloatCounter;
+
+fn main() {}

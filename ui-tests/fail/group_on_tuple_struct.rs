@@ -1,0 +1,6 @@
+use metricsmith::{Counter, Metrics};
+
+#[derive(Metrics)]
+struct ShopMetrics(Counter);
+
+fn main() {}

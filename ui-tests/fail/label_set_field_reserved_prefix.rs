@@ -1,0 +1,14 @@
+use metricsmith::{LabelSet, LabelValue};
+
+#[derive(LabelValue)]
+enum Outcome {
+    Success,
+    Declined,
+}
+
+#[derive(LabelSet)]
+struct Labels {
+    __outcome: Outcome,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use metricsmith::LabelSet;
+
+#[derive(LabelSet)]
+enum Outcome {
+    Success,
+    Declined,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use metricsmith::LabelSet;
+
+#[derive(LabelSet)]
+struct Labels {}
+
+fn main() {}

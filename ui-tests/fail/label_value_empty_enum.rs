@@ -1,0 +1,6 @@
+use metricsmith::LabelValue;
+
+#[derive(LabelValue)]
+enum Outcome {}
+
+fn main() {}

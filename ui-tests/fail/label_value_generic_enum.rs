@@ -1,0 +1,9 @@
+use metricsmith::LabelValue;
+
+#[derive(LabelValue)]
+enum Outcome<const N: usize> {
+    Success,
+    Declined,
+}
+
+fn main() {}

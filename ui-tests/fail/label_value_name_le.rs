@@ -1,0 +1,10 @@
+use metricsmith::LabelValue;
+
+#[derive(LabelValue)]
+#[label(name = "le")]
+enum Bound {
+    Low,
+    High,
+}
+
+fn main() {}

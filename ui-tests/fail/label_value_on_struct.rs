@@ -1,0 +1,8 @@
+use metricsmith::LabelValue;
+
+#[derive(LabelValue)]
+struct Outcome {
+    success: bool,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use metricsmith::LabelValue;
+
+#[derive(LabelValue)]
+enum Outcome {
+    Success,
+    #[label(rename = "")]
+    Declined,
+}
+
+fn main() {}

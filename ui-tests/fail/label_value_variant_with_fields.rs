@@ -1,0 +1,9 @@
+use metricsmith::LabelValue;
+
+#[derive(LabelValue)]
+enum Outcome {
+    Success,
+    Declined(String),
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use metricsmith::{metric, Counter};
+
+/// Orders processed.
+#[metric(name = "shop:orders_processed_total")]
+static ORDERS: Counter;
+
+fn main() {}

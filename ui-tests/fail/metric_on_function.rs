@@ -1,0 +1,6 @@
+use metricsmith::metric;
+
+#[metric]
+fn orders_processed_total() {}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use metricsmith::{metric, Counter};
+
+/// Orders processed.
+#[metric]
+static mut ORDERS_PROCESSED_TOTAL: Counter;
+
+fn main() {}

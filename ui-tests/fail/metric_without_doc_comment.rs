@@ -1,0 +1,6 @@
+use metricsmith::{metric, Counter};
+
+#[metric]
+static ORDERS_PROCESSED_TOTAL: Counter;
+
+fn main() {}

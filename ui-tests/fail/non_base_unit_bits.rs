@@ -1,0 +1,7 @@
+use metricsmith::{metric, Counter};
+
+/// Data uploaded.
+#[metric]
+static UPLOADED_BITS_TOTAL: Counter;
+
+fn main() {}

@@ -1,0 +1,7 @@
+use metricsmith::{metric, Gauge};
+
+/// Open connections.
+#[metric]
+static CONNECTION_COUNT: Gauge;
+
+fn main() {}

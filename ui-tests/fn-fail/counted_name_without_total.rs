@@ -1,0 +1,6 @@
+use metricsmith::counted;
+
+#[counted(name = "payment_attempts")]
+fn charge() {}
+
+fn main() {}

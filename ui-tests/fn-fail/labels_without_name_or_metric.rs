@@ -1,0 +1,14 @@
+use metricsmith::{counted, LabelValue};
+
+#[derive(LabelValue)]
+enum PaymentMethod {
+    Card,
+    Wallet,
+}
+
+#[counted(labels(method = method))]
+fn charge(method: PaymentMethod) {
+    let _ = method;
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use metricsmith::timed;
+
+trait Gateway {
+    #[timed]
+    fn charge(&self);
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use metricsmith::timed;
+
+#[timed]
+struct Gateway;
+
+fn main() {}

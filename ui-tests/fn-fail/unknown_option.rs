@@ -1,0 +1,6 @@
+use metricsmith::timed;
+
+#[timed(unit = "seconds")]
+fn charge() {}
+
+fn main() {}
