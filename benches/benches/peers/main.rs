@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_utils::CachePadded;
-use metricsmith::{metric, Counter, Format, Gauge, Histogram, LabelSet, DEFAULT_BUCKETS};
+use metricsmith::{metric, timed, Counter, Format, Gauge, Histogram, LabelSet, DEFAULT_BUCKETS};
 use metricsmith_benches::{Row, Table};
 
 // ---------------------------------------------------------------- allocation counter
@@ -112,6 +112,13 @@ struct MidM {
 }
 
 // ---------------------------------------------------------------- metricsmith metrics
+
+/// An empty function, timed into `function_calls_duration_seconds`.
+#[timed]
+#[inline(never)]
+fn timed_empty(i: usize) {
+    black_box(i);
+}
 
 /// Unlabelled counter.
 #[metric]
@@ -633,9 +640,42 @@ fn main() {
         table.push(row);
     }
 
-    // --- 6. #[timed]
-    // TODO(issue 5, op 6): `#[timed]` on an empty function vs a hand-written
-    // `Instant::now()` pair + observe, once the function macros land.
+    // --- 6. #[timed] on an empty function vs the hand-written Instant pair + observe.
+    {
+        let mut row =
+            Row::new("#[timed] empty fn (metricsmith) vs hand-written Instant pair + observe (peers)");
+        row.set("metricsmith", time(|i| timed_empty(i)));
+        let pc = pc_hist();
+        row.set(
+            "prometheus-client",
+            time(|i| {
+                let start = Instant::now();
+                black_box(i);
+                pc.observe(start.elapsed().as_secs_f64());
+            }),
+        );
+        let tikv = prometheus::Histogram::with_opts(prometheus::HistogramOpts::new("t", "t")).unwrap();
+        row.set(
+            "prometheus",
+            time(|i| {
+                let start = Instant::now();
+                black_box(i);
+                tikv.observe(start.elapsed().as_secs_f64());
+            }),
+        );
+        table.push(row);
+
+        let mut row = Row::new("hand-written Instant pair + observe into a metricsmith histogram");
+        row.set(
+            "metricsmith",
+            time(|i| {
+                let start = Instant::now();
+                black_box(i);
+                BENCH_LATENCY_SECONDS.observe(start.elapsed().as_secs_f64());
+            }),
+        );
+        table.push(row);
+    }
 
     // --- 7. encoding
     let (big_pc, mid_pc) = pc_registries();
