@@ -644,7 +644,7 @@ fn main() {
     {
         let mut row =
             Row::new("#[timed] empty fn (metricsmith) vs hand-written Instant pair + observe (peers)");
-        row.set("metricsmith", time(|i| timed_empty(i)));
+        row.set("metricsmith", time(timed_empty));
         let pc = pc_hist();
         row.set(
             "prometheus-client",
