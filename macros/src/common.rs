@@ -86,6 +86,20 @@ pub(crate) fn unknown_option(errors: &mut Errors, key: &syn::Path, context: &str
     errors.error(key, format!("unknown {context} option `{name}`: expected one of {valid}{hint}"));
 }
 
+/// Records an unknown option and skips its value, so the options after it are still read.
+pub(crate) fn reject_unknown_option(
+    errors: &mut Errors,
+    meta: &syn::meta::ParseNestedMeta,
+    context: &str,
+    valid: &[&str],
+) -> syn::Result<()> {
+    unknown_option(errors, &meta.path, context, valid);
+    if meta.input.peek(syn::Token![=]) {
+        let _ = meta.value()?.parse::<syn::Expr>()?;
+    }
+    Ok(())
+}
+
 /// Parses a string-literal option value (`key = "..."`).
 pub(crate) fn string_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<syn::LitStr> {
     meta.value()?.parse::<syn::LitStr>()

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::common::{doc_text, runtime_path, string_value, tokens_text, unknown_option};
+use crate::common::{doc_text, reject_unknown_option, runtime_path, string_value, tokens_text};
 use crate::errors::Errors;
 use crate::instrument::{meta_expr, name_claim, Instrument, InstrumentOptions, InstrumentType, NameSource};
 
@@ -23,10 +23,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
             } else if meta.path.is_ident("crate") {
                 runtime_override = Some(meta.value()?.parse::<syn::Path>()?);
             } else {
-                unknown_option(&mut errors, &meta.path, "`#[metrics]`", &["prefix", "crate"]);
-                if meta.input.peek(syn::Token![=]) {
-                    let _ = meta.value()?.parse::<syn::Expr>()?;
-                }
+                reject_unknown_option(&mut errors, &meta, "`#[metrics]`", &["prefix", "crate"])?;
             }
             Ok(())
         });

@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 
 use crate::buckets::check_buckets;
-use crate::common::{f64_tokens, first_token_span, number_literal, tokens_text, unknown_option};
+use crate::common::{f64_tokens, first_token_span, number_literal, reject_unknown_option, tokens_text};
 use crate::errors::Errors;
 use crate::naming::{check_label_name, check_metric_name, MetricKind};
 
@@ -166,10 +166,7 @@ impl InstrumentOptions {
         for attr in attrs.iter().filter(|attr| attr.path().is_ident("metric")) {
             let result = attr.parse_nested_meta(|meta| {
                 if !options.parse(&meta, errors)? {
-                    unknown_option(errors, &meta.path, "`#[metric]`", INSTRUMENT_OPTIONS);
-                    if meta.input.peek(syn::Token![=]) {
-                        let _ = meta.value()?.parse::<syn::Expr>()?;
-                    }
+                    reject_unknown_option(errors, &meta, "`#[metric]`", INSTRUMENT_OPTIONS)?;
                 }
                 Ok(())
             });

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::common::{only_const_generics, runtime_path, string_value, unknown_option};
+use crate::common::{only_const_generics, reject_unknown_option, runtime_path, string_value};
 use crate::errors::Errors;
 use crate::naming::check_label_name;
 
@@ -23,10 +23,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
             if meta.path.is_ident("crate") {
                 runtime_override = Some(meta.value()?.parse::<syn::Path>()?);
             } else {
-                unknown_option(&mut errors, &meta.path, "`#[label]` on a label set", &["crate"]);
-                if meta.input.peek(syn::Token![=]) {
-                    let _ = meta.value()?.parse::<syn::Expr>()?;
-                }
+                reject_unknown_option(&mut errors, &meta, "`#[label]` on a label set", &["crate"])?;
             }
             Ok(())
         });
@@ -104,10 +101,7 @@ fn collect_fields<'a>(set: &syn::Ident, named: &'a syn::FieldsNamed, errors: &mu
                 if meta.path.is_ident("name") {
                     rename = Some(string_value(&meta)?);
                 } else {
-                    unknown_option(errors, &meta.path, "field `#[label]`", &["name"]);
-                    if meta.input.peek(syn::Token![=]) {
-                        let _ = meta.value()?.parse::<syn::Expr>()?;
-                    }
+                    reject_unknown_option(errors, &meta, "field `#[label]`", &["name"])?;
                 }
                 Ok(())
             });

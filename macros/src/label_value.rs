@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::common::{only_const_generics, runtime_path, string_value, unknown_option};
+use crate::common::{only_const_generics, reject_unknown_option, runtime_path, string_value};
 use crate::errors::Errors;
 use crate::naming::{check_label_name, to_snake_case};
 
@@ -90,10 +90,7 @@ fn parse_enum_args(attrs: &[syn::Attribute], errors: &mut Errors) -> EnumArgs {
                 );
                 let _ = meta.value()?.parse::<syn::Expr>()?;
             } else {
-                unknown_option(errors, &meta.path, "`#[label]`", &["name", "crate"]);
-                if meta.input.peek(syn::Token![=]) {
-                    let _ = meta.value()?.parse::<syn::Expr>()?;
-                }
+                reject_unknown_option(errors, &meta, "`#[label]`", &["name", "crate"])?;
             }
             Ok(())
         });
@@ -125,10 +122,7 @@ fn collect_variants<'a>(
                 if meta.path.is_ident("rename") {
                     rename = Some(string_value(&meta)?);
                 } else {
-                    unknown_option(errors, &meta.path, "variant `#[label]`", &["rename"]);
-                    if meta.input.peek(syn::Token![=]) {
-                        let _ = meta.value()?.parse::<syn::Expr>()?;
-                    }
+                    reject_unknown_option(errors, &meta, "variant `#[label]`", &["rename"])?;
                 }
                 Ok(())
             });

@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 
-use crate::common::{doc_text, first_token_span, runtime_path, tokens_text, unknown_option};
+use crate::common::{doc_text, first_token_span, reject_unknown_option, runtime_path, tokens_text};
 use crate::errors::Errors;
 use crate::instrument::{
     meta_expr, name_claim, Instrument, InstrumentOptions, InstrumentType, NameSource, INSTRUMENT_OPTIONS,
@@ -96,10 +96,7 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> MetricArgs {
         } else if !parsed.instrument.parse(&meta, errors)? {
             let mut valid = INSTRUMENT_OPTIONS.to_vec();
             valid.push("crate");
-            unknown_option(errors, &meta.path, "`#[metric]`", &valid);
-            if meta.input.peek(syn::Token![=]) {
-                let _ = meta.value()?.parse::<syn::Expr>()?;
-            }
+            reject_unknown_option(errors, &meta, "`#[metric]`", &valid)?;
         }
         Ok(())
     });
