@@ -127,13 +127,12 @@ fn expand(
     let mut claims = Vec::new();
     let mut budgets = Vec::new();
     for (field, instrument, help, name_span) in members {
-        match instrument.cell_count(runtime) {
-            Some(count) => {
-                storage_fields.push(quote!(#field: [#runtime::__private::AtomicU64; #count]));
-                storage_inits
-                    .push(quote!(#field: [const { #runtime::__private::AtomicU64::new(0) }; #count]));
+        match instrument.cell_storage(runtime) {
+            Some(storage) => {
+                storage_fields.push(quote!(#field: #storage));
+                storage_inits.push(quote!(#field: #runtime::__private::Cells::new()));
                 constructors.push({
-                    let build = instrument.constructor(quote!(&__storage.#field));
+                    let build = instrument.constructor(quote!(&__storage.#field.0));
                     quote!(#field: #build)
                 });
             }

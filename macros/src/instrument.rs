@@ -55,13 +55,9 @@ impl InstrumentType {
     }
 
     /// Storage cells per series; `None` for types without a cell array.
-    fn cells_per_series(self, bucket_count: usize) -> Option<usize> {
-        match self {
-            Self::Counter | Self::FloatCounter | Self::Gauge => Some(1),
-            Self::Summary => Some(2),
-            Self::Histogram => Some(bucket_count + 2),
-            Self::Info | Self::StateSet => None,
-        }
+    /// Whether the instrument records into cells of its own (the runtime decides how many).
+    fn stores_cells(self) -> bool {
+        !matches!(self, Self::Info | Self::StateSet)
     }
 }
 
@@ -317,11 +313,15 @@ impl Instrument<'_> {
         }
     }
 
-    /// `[AtomicU64; N]` sizing expression, if this type stores cells.
-    pub(crate) fn cell_count(&self, runtime: &TokenStream) -> Option<TokenStream> {
+    /// The type of the instrument's cell storage, if this type stores cells: the
+    /// runtime sizes it from the type (series, layout, sharding) and the bucket count.
+    pub(crate) fn cell_storage(&self, runtime: &TokenStream) -> Option<TokenStream> {
+        if !self.instrument_type.stores_cells() {
+            return None;
+        }
         let ty = self.ty;
-        let per_series = self.instrument_type.cells_per_series(self.bucket_count())?;
-        Some(quote!(<#ty as #runtime::__private::Instrument>::SERIES * #per_series))
+        let buckets = if self.instrument_type == InstrumentType::Histogram { self.bucket_count() } else { 0 };
+        Some(quote!(#runtime::__private::Cells<{ #runtime::__private::storage_cells::<#ty>(#buckets) }>))
     }
 
     fn bucket_count(&self) -> usize {

@@ -155,13 +155,11 @@ fn expand_instrument(
     let instrument = Instrument { instrument_type, ty: &item.ty, name, options: args.instrument };
     instrument.validate(&source, errors);
 
-    let value = match instrument.cell_count(runtime) {
-        Some(count) => {
-            let cells = quote!(&__METRICSMITH_CELLS);
-            let constructor = instrument.constructor(cells);
+    let value = match instrument.cell_storage(runtime) {
+        Some(storage) => {
+            let constructor = instrument.constructor(quote!(&__METRICSMITH_CELLS.0));
             quote!({
-                static __METRICSMITH_CELLS: [#runtime::__private::AtomicU64; #count] =
-                    [const { #runtime::__private::AtomicU64::new(0) }; #count];
+                static __METRICSMITH_CELLS: #storage = #runtime::__private::Cells::new();
                 #constructor
             })
         }

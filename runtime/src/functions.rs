@@ -21,14 +21,18 @@
 
 use core::future::Future;
 use core::pin::Pin;
-use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::AtomicU64;
 use core::task::{Context, Poll};
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::labels::{LabelSet, LabelValue};
-use crate::metrics::{Counter, Gauge, GaugeSeries, Histogram, HistogramSeries, DEFAULT_BUCKETS};
+use crate::metrics::shard::Layout;
+use crate::metrics::{
+    Cells, Counter, CounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries, COUNTER_CELLS,
+    DEFAULT_BUCKETS, HISTOGRAM_CELLS,
+};
 use crate::registry::{Registration, REGISTRY};
 
 /// How an instrumented call ended: the `result` label of `function_calls_total` and of
@@ -79,7 +83,11 @@ pub enum CallResult {
 const RESULTS: [CallResult; 4] =
     [CallResult::Ok, CallResult::Error, CallResult::Panic, CallResult::Cancelled];
 const RESULT_COUNT: usize = RESULTS.len();
-const TIMED_CELLS: usize = DEFAULT_BUCKETS.len() + 2;
+/// A `#[counted]` site: one counter series per result, sharded like any small counter.
+const COUNTED_LAYOUT: Layout = Layout::new(RESULT_COUNT, COUNTER_CELLS, 0);
+const COUNTED_CELLS: usize = COUNTED_LAYOUT.total;
+/// A `#[timed]` site: one histogram series with the default buckets.
+const TIMED_CELLS: usize = Layout::new(1, HISTOGRAM_CELLS, DEFAULT_BUCKETS.len()).total;
 
 // ---------------------------------------------------------------------------
 // The per-call guard
@@ -96,8 +104,8 @@ const TIMED_CELLS: usize = DEFAULT_BUCKETS.len() + 2;
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Call {
-    /// One counter cell per [`CallResult`], or empty when not counted.
-    results: &'static [AtomicU64],
+    /// The series of the first [`CallResult`]; the others follow in index order.
+    results: Option<CounterSeries>,
     timer: Option<(HistogramSeries, Instant)>,
     in_flight: Option<GaugeSeries>,
     mode: Mode,
@@ -128,13 +136,14 @@ impl Call {
 
     #[inline]
     fn new(mode: Mode) -> Self {
-        Call { results: &[], timer: None, in_flight: None, mode, recorded: false }
+        Call { results: None, timer: None, in_flight: None, mode, recorded: false }
     }
 
-    /// Counts the call's result into `cells`, one per [`CallResult`] in index order.
+    /// Counts the call's result into the run of series starting at `results`, one per
+    /// [`CallResult`] in index order.
     #[inline]
-    pub fn counted(mut self, cells: &'static [AtomicU64]) -> Self {
-        self.results = cells;
+    pub fn counted(mut self, results: CounterSeries) -> Self {
+        self.results = Some(results);
         self
     }
 
@@ -163,8 +172,8 @@ impl Call {
         if let Some((series, start)) = self.timer {
             series.observe_duration(start.elapsed());
         }
-        if let Some(cell) = self.results.get(result as usize) {
-            cell.fetch_add(1, Relaxed);
+        if let Some(results) = self.results {
+            results.offset(result as usize).inc();
         }
         if let Some(series) = self.in_flight {
             series.dec();
@@ -287,15 +296,15 @@ impl<L: LabelSet> TimedMetric<L> for Histogram<L> {
     note = "the counter's labels are the bound arguments' types in `labels(...)` order, then `metricsmith::CallResult`: `Counter<CallResult>` for none, `Counter<(T, CallResult)>` for one, and so on"
 )]
 pub trait CountedMetric<L> {
-    /// The cells of one label combination's `result` values.
-    fn __metricsmith_results(&'static self, index: usize) -> &'static [AtomicU64];
+    /// The first series of one label combination's `result` values.
+    fn __metricsmith_results(&'static self, index: usize) -> CounterSeries;
 }
 
 impl<L: LabelSet> CountedMetric<L> for Counter<L> {
     #[inline]
-    fn __metricsmith_results(&'static self, index: usize) -> &'static [AtomicU64] {
+    fn __metricsmith_results(&'static self, index: usize) -> CounterSeries {
         // `result` is the last label, so its values are adjacent series.
-        self.cells_at(index.wrapping_mul(RESULT_COUNT), RESULT_COUNT)
+        self.run_at(index.wrapping_mul(RESULT_COUNT), RESULT_COUNT)
     }
 }
 
@@ -325,13 +334,10 @@ pub fn timed_series<L, M: TimedMetric<L> + 'static>(metric: &'static M, index: u
     metric.__metricsmith_series(index)
 }
 
-/// The `result` cells of `metric` at label-set `index`, checking it is a `Counter<L>`.
+/// The `result` series of `metric` at label-set `index`, checking it is a `Counter<L>`.
 #[doc(hidden)]
 #[inline]
-pub fn counted_cells<L, M: CountedMetric<L> + 'static>(
-    metric: &'static M,
-    index: usize,
-) -> &'static [AtomicU64] {
+pub fn counted_cells<L, M: CountedMetric<L> + 'static>(metric: &'static M, index: usize) -> CounterSeries {
     metric.__metricsmith_results(index)
 }
 
@@ -371,20 +377,20 @@ pub struct CountedSite {
     module: &'static str,
     fallible: bool,
     future: bool,
-    cells: [AtomicU64; RESULT_COUNT],
+    cells: Cells<COUNTED_CELLS>,
 }
 
 impl CountedSite {
     /// `fallible`: returns a `Result` (renders `error`); `future`: an `async fn`
     /// (renders `cancelled`).
     pub const fn new(function: &'static str, module: &'static str, fallible: bool, future: bool) -> Self {
-        CountedSite { function, module, fallible, future, cells: [const { AtomicU64::new(0) }; RESULT_COUNT] }
+        CountedSite { function, module, fallible, future, cells: Cells::new() }
     }
 
-    /// The cells, one per [`CallResult`].
+    /// The series of the first [`CallResult`]; the others follow in index order.
     #[inline]
-    pub fn cells(&'static self) -> &'static [AtomicU64] {
-        &self.cells
+    pub fn cells(&'static self) -> CounterSeries {
+        CounterSeries::first_of(&self.cells.0, COUNTED_LAYOUT)
     }
 
     fn renders(&self, result: CallResult) -> bool {
@@ -402,19 +408,19 @@ impl CountedSite {
 pub struct TimedSite {
     function: &'static str,
     module: &'static str,
-    cells: [AtomicU64; TIMED_CELLS],
+    cells: Cells<TIMED_CELLS>,
 }
 
 impl TimedSite {
     /// A site with every bucket at 0.
     pub const fn new(function: &'static str, module: &'static str) -> Self {
-        TimedSite { function, module, cells: [const { AtomicU64::new(0) }; TIMED_CELLS] }
+        TimedSite { function, module, cells: Cells::new() }
     }
 
     /// The histogram series, with [`DEFAULT_BUCKETS`].
     #[inline]
     pub fn series(&'static self) -> HistogramSeries {
-        HistogramSeries::from_cells(&DEFAULT_BUCKETS, &self.cells)
+        HistogramSeries::from_cells(&DEFAULT_BUCKETS, &self.cells.0)
     }
 }
 
@@ -544,7 +550,7 @@ impl Family for CountedFamily {
             let total = function
                 .sites
                 .iter()
-                .map(|site| site.cells[*result as usize].load(Relaxed))
+                .map(|site| site.cells().offset(*result as usize).get())
                 .fold(0u64, u64::wrapping_add);
             out.value = Some(Number::Int(total));
         }
@@ -571,20 +577,9 @@ impl PerFunctionSite for TimedSite {
     }
 
     fn read(sites: &[&'static Self], out: &mut Sample) {
-        let mut sites = sites.iter().map(|site| site.series());
-        let Some(first) = sites.next() else { return };
-        out.count = first.read_cumulative(&mut out.cumulative_buckets);
-        out.sum = first.sum();
-        // Same-named functions in one module: add their buckets up.
-        let mut other = Vec::with_capacity(out.cumulative_buckets.len());
-        for site in sites {
-            other.clear();
-            out.count = out.count.wrapping_add(site.read_cumulative(&mut other));
-            out.sum += site.sum();
-            for (total, count) in out.cumulative_buckets.iter_mut().zip(&other) {
-                *total = total.wrapping_add(*count);
-            }
-        }
+        // Same-named functions in one module add up into one series.
+        (out.count, out.sum) =
+            HistogramSeries::read_all(sites.iter().map(|site| site.series()), &mut out.cumulative_buckets);
     }
 }
 
@@ -710,7 +705,8 @@ mod tests {
         let mut call = Call::sync().counted(SITE.cells());
         call.finish(CallResult::Error);
         drop(call);
-        let counts: Vec<u64> = SITE.cells.iter().map(|cell| cell.load(Relaxed)).collect();
+        let counts: Vec<u64> =
+            RESULTS.iter().map(|result| SITE.cells().offset(*result as usize).get()).collect();
         assert_eq!(counts, [0, 1, 0, 0]);
     }
 
@@ -719,7 +715,8 @@ mod tests {
         static SITE: CountedSite = CountedSite::new("f", "m", false, true);
         drop(Call::future().counted(SITE.cells()));
         drop(Call::sync().counted(SITE.cells()));
-        let counts: Vec<u64> = SITE.cells.iter().map(|cell| cell.load(Relaxed)).collect();
+        let counts: Vec<u64> =
+            RESULTS.iter().map(|result| SITE.cells().offset(*result as usize).get()).collect();
         assert_eq!(counts, [1, 0, 0, 1]);
     }
 }

@@ -217,7 +217,9 @@ pub mod __private {
         COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::labels::__split_index;
-    pub use crate::metrics::{CallbackGauge, GroupStorage, Instrument, SeriesBudgetMessage};
+    pub use crate::metrics::{
+        storage_cells, CallbackGauge, Cells, GroupStorage, Instrument, SeriesBudgetMessage,
+    };
     pub use crate::registry::{Registration, REGISTRY};
     pub use ::core;
     pub use ::linkme;

@@ -1,11 +1,9 @@
 //! `metricsmith_rejected_values_total{kind}`: values the instruments refused, so that a
 //! loss is visible on the dashboard instead of silent.
 
-use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
-
 use crate::family::Meta;
 use crate::labels::{LabelValue, NamedLabelValue};
-use crate::metrics::Counter;
+use crate::metrics::{storage_cells, Cells, Counter};
 use crate::registry::{Registration, REGISTRY};
 
 /// Why a value was rejected.
@@ -52,8 +50,8 @@ impl NamedLabelValue for Rejection {
     const LABEL_NAME: &'static str = "kind";
 }
 
-static CELLS: [AtomicU64; Rejection::CARDINALITY] = [const { AtomicU64::new(0) }; Rejection::CARDINALITY];
-static REJECTED: Counter<Rejection> = Counter::__new(&CELLS);
+static CELLS: Cells<{ storage_cells::<Counter<Rejection>>(0) }> = Cells::new();
+static REJECTED: Counter<Rejection> = Counter::__new(&CELLS.0);
 
 static META: Meta = Meta {
     name: "metricsmith_rejected_values_total",
@@ -70,7 +68,7 @@ static ENTRY: Registration = Registration::Metric { meta: &META, family: &REJECT
 #[cold]
 pub(crate) fn record(rejection: Rejection) {
     // Not `REJECTED.labels(..)`: that path reports out-of-range indexes here.
-    CELLS[rejection as usize].fetch_add(1, Relaxed);
+    REJECTED.run_at(rejection as usize, 1).inc();
 }
 
 /// How many values of each kind were rejected so far (for tests).

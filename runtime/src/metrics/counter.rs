@@ -1,12 +1,94 @@
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+use super::shard::{self, Layout, SeriesCells};
 use super::{float_cell, series_index};
 use crate::family::{Family, MetricType, Number, Sample};
 use crate::labels::LabelSet;
 use crate::rejected::{self, Rejection};
 
-static DISCARDED: AtomicU64 = AtomicU64::new(0);
+/// Where increments go when a hand-written `LabelSet` reports an index out of range.
+static DISCARDED: [AtomicU64; 1] = [AtomicU64::new(0)];
+
+/// A counter series is one cell.
+pub(crate) const COUNTER_CELLS: SeriesCells = SeriesCells { fixed: 1, per_bucket: false, shardable: true };
+
+/// One series' cell in every shard: `cells[0]` in the shared shard, `cells[k * stride]`
+/// in shard `k`.
+#[derive(Clone, Copy, Debug)]
+struct ShardedCell {
+    cells: &'static [AtomicU64],
+    stride: usize,
+}
+
+impl ShardedCell {
+    const DISCARDED: ShardedCell = ShardedCell { cells: &DISCARDED, stride: 0 };
+
+    fn of(cells: &'static [AtomicU64], layout: Layout, index: usize) -> ShardedCell {
+        match cells.get(index..) {
+            Some(cells) if !cells.is_empty() => ShardedCell { cells, stride: layout.stride },
+            _ => ShardedCell::DISCARDED,
+        }
+    }
+
+    /// The cell `offset` series further on (a run of adjacent series).
+    fn offset(self, offset: usize) -> ShardedCell {
+        match self.cells.get(offset..) {
+            Some(cells) if !cells.is_empty() => ShardedCell { cells, stride: self.stride },
+            _ => ShardedCell::DISCARDED,
+        }
+    }
+
+    /// This thread's own cell, if the family is sharded and the thread owns a shard.
+    #[inline]
+    fn owned(self) -> Option<&'static AtomicU64> {
+        if self.stride == 0 {
+            return None;
+        }
+        match shard::current() {
+            0 => None,
+            shard => self.cells.get(shard * self.stride),
+        }
+    }
+
+    #[inline]
+    fn add(self, amount: u64) {
+        match self.owned() {
+            // Only this thread writes the cell: no read-modify-write needed.
+            Some(cell) => cell.store(cell.load(Relaxed).wrapping_add(amount), Relaxed),
+            None => {
+                if let Some(cell) = self.cells.first() {
+                    cell.fetch_add(amount, Relaxed);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn add_float(self, amount: f64) {
+        match self.owned() {
+            Some(cell) => float_cell::store(cell, float_cell::load(cell) + amount),
+            None => {
+                if let Some(cell) = self.cells.first() {
+                    float_cell::add(cell, amount);
+                }
+            }
+        }
+    }
+
+    fn shards(self) -> impl Iterator<Item = &'static AtomicU64> {
+        shard::offsets(self.stride).filter_map(move |offset| self.cells.get(offset))
+    }
+
+    /// The total over shards (wrapping, like each cell).
+    fn total(self) -> u64 {
+        self.shards().fold(0u64, |total, cell| total.wrapping_add(cell.load(Relaxed)))
+    }
+
+    fn total_float(self) -> f64 {
+        self.shards().map(float_cell::load).sum()
+    }
+}
 
 /// A monotonically increasing integer total, one series per label combination.
 ///
@@ -33,30 +115,36 @@ static DISCARDED: AtomicU64 = AtomicU64::new(0);
 /// ```
 pub struct Counter<L: LabelSet = ()> {
     cells: &'static [AtomicU64],
+    layout: Layout,
     labels: PhantomData<fn(L)>,
 }
 
 impl<L: LabelSet> Counter<L> {
     #[doc(hidden)]
     pub const fn __new(cells: &'static [AtomicU64]) -> Self {
-        assert!(cells.len() == L::CARDINALITY, "counter storage does not match its label set");
-        Counter { cells, labels: PhantomData }
+        let layout = Layout::new(L::CARDINALITY, COUNTER_CELLS, 0);
+        assert!(cells.len() == layout.total, "counter storage does not match its label set");
+        Counter { cells, layout, labels: PhantomData }
     }
 
-    /// The cells of series `start..start + len` (`#[counted]` takes the run of `result`
-    /// values of one label combination); empty when out of range.
+    /// The first of the series `start..start + len` (`#[counted]` takes the run of
+    /// `result` values of one label combination); a discarding series when out of range.
     #[inline]
-    pub(crate) fn cells_at(&self, start: usize, len: usize) -> &'static [AtomicU64] {
-        let cells: &'static [AtomicU64] = self.cells;
-        start.checked_add(len).and_then(|end| cells.get(start..end)).unwrap_or(&[])
+    pub(crate) fn run_at(&self, start: usize, len: usize) -> CounterSeries {
+        match start.checked_add(len) {
+            Some(end) if end <= L::CARDINALITY => {
+                CounterSeries { cell: ShardedCell::of(self.cells, self.layout, start) }
+            }
+            _ => CounterSeries { cell: ShardedCell::DISCARDED },
+        }
     }
 
     /// The series for one label combination.
     #[inline]
     pub fn labels(&self, labels: L) -> CounterSeries {
-        let cell = match series_index(labels, self.cells.len()) {
-            Some(index) => &self.cells[index],
-            None => &DISCARDED,
+        let cell = match series_index(labels, L::CARDINALITY) {
+            Some(index) => ShardedCell::of(self.cells, self.layout, index),
+            None => ShardedCell::DISCARDED,
         };
         CounterSeries { cell }
     }
@@ -82,23 +170,32 @@ impl Counter<()> {
 /// One series of a [`Counter`].
 #[derive(Clone, Copy, Debug)]
 pub struct CounterSeries {
-    cell: &'static AtomicU64,
+    cell: ShardedCell,
 }
 
 impl CounterSeries {
+    /// The first series of a family stored in `cells` with `layout`.
+    pub(crate) fn first_of(cells: &'static [AtomicU64], layout: Layout) -> CounterSeries {
+        CounterSeries { cell: ShardedCell::of(cells, layout, 0) }
+    }
+    /// The series `offset` places further on in the family (a run of `result` values).
+    #[inline]
+    pub(crate) fn offset(self, offset: usize) -> CounterSeries {
+        CounterSeries { cell: self.cell.offset(offset) }
+    }
     /// Adds one.
     #[inline]
     pub fn inc(self) {
-        self.cell.fetch_add(1, Relaxed);
+        self.cell.add(1);
     }
     /// Adds `amount`. The total wraps at 2^64, which a scraper reads as a counter reset.
     #[inline]
     pub fn inc_by(self, amount: u64) {
-        self.cell.fetch_add(amount, Relaxed);
+        self.cell.add(amount);
     }
     /// The current total.
     pub fn get(self) -> u64 {
-        self.cell.load(Relaxed)
+        self.cell.total()
     }
 }
 
@@ -110,14 +207,14 @@ impl<L: LabelSet> Family for Counter<L> {
         L::label_names(out);
     }
     fn series_count(&self) -> usize {
-        self.cells.len()
+        L::CARDINALITY
     }
     fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
         L::label_values(series, out);
     }
     fn read(&self, series: usize, out: &mut Sample) {
-        if let Some(cell) = self.cells.get(series) {
-            out.value = Some(Number::Int(cell.load(Relaxed)));
+        if series < L::CARDINALITY {
+            out.value = Some(Number::Int(ShardedCell::of(self.cells, self.layout, series).total()));
         }
     }
 }
@@ -140,22 +237,24 @@ impl<L: LabelSet> Family for Counter<L> {
 /// ```
 pub struct FloatCounter<L: LabelSet = ()> {
     cells: &'static [AtomicU64],
+    layout: Layout,
     labels: PhantomData<fn(L)>,
 }
 
 impl<L: LabelSet> FloatCounter<L> {
     #[doc(hidden)]
     pub const fn __new(cells: &'static [AtomicU64]) -> Self {
-        assert!(cells.len() == L::CARDINALITY, "counter storage does not match its label set");
-        FloatCounter { cells, labels: PhantomData }
+        let layout = Layout::new(L::CARDINALITY, COUNTER_CELLS, 0);
+        assert!(cells.len() == layout.total, "counter storage does not match its label set");
+        FloatCounter { cells, layout, labels: PhantomData }
     }
 
     /// The series for one label combination.
     #[inline]
     pub fn labels(&self, labels: L) -> FloatCounterSeries {
-        let cell = match series_index(labels, self.cells.len()) {
-            Some(index) => &self.cells[index],
-            None => &DISCARDED,
+        let cell = match series_index(labels, L::CARDINALITY) {
+            Some(index) => ShardedCell::of(self.cells, self.layout, index),
+            None => ShardedCell::DISCARDED,
         };
         FloatCounterSeries { cell }
     }
@@ -181,7 +280,7 @@ impl FloatCounter<()> {
 /// One series of a [`FloatCounter`].
 #[derive(Clone, Copy, Debug)]
 pub struct FloatCounterSeries {
-    cell: &'static AtomicU64,
+    cell: ShardedCell,
 }
 
 impl FloatCounterSeries {
@@ -198,11 +297,11 @@ impl FloatCounterSeries {
             rejected::record(Rejection::InvalidCounterIncrement);
             return;
         }
-        float_cell::add(self.cell, amount);
+        self.cell.add_float(amount);
     }
     /// The current total.
     pub fn get(self) -> f64 {
-        float_cell::load(self.cell)
+        self.cell.total_float()
     }
 }
 
@@ -214,14 +313,14 @@ impl<L: LabelSet> Family for FloatCounter<L> {
         L::label_names(out);
     }
     fn series_count(&self) -> usize {
-        self.cells.len()
+        L::CARDINALITY
     }
     fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
         L::label_values(series, out);
     }
     fn read(&self, series: usize, out: &mut Sample) {
-        if let Some(cell) = self.cells.get(series) {
-            out.value = Some(Number::Float(float_cell::load(cell)));
+        if series < L::CARDINALITY {
+            out.value = Some(Number::Float(ShardedCell::of(self.cells, self.layout, series).total_float()));
         }
     }
 }

@@ -2,7 +2,8 @@ use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use super::{float_cell, series_index};
+use super::shard::{self, Layout, SeriesCells};
+use super::{float_cell, seqlock, series_index};
 use crate::family::{Family, MetricType, Sample};
 use crate::labels::LabelSet;
 use crate::rejected::{self, Rejection};
@@ -11,15 +12,23 @@ use crate::rejected::{self, Rejection};
 pub const DEFAULT_BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 /// Where observations go when a hand-written `LabelSet` reports an index out of range:
-/// one overflow bucket and a sum, never rendered.
-static DISCARDED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+/// a series without bounds (sequence, overflow bucket, sum), never rendered.
+static DISCARDED: [AtomicU64; HISTOGRAM_CELLS.fixed] = [const { AtomicU64::new(0) }; HISTOGRAM_CELLS.fixed];
+
+/// A histogram series: the sequence, one cell per bound plus the overflow bucket, the sum.
+pub(crate) const HISTOGRAM_CELLS: SeriesCells =
+    SeriesCells { fixed: seqlock::FIXED_CELLS + 1, per_bucket: true, shardable: true };
 
 /// A distribution of observations in cumulative buckets, with their count and sum.
 ///
 /// Buckets are fixed at declaration (`#[metric(buckets = [...])]`, default
 /// [`DEFAULT_BUCKETS`]). Each series stores one counter per bucket (not cumulative),
 /// an overflow bucket and the sum; the scrape accumulates them, so the `+Inf` bucket
-/// always equals `_count`.
+/// always equals `_count`. A scrape reads each series as one consistent snapshot: its
+/// `_sum` is exactly the sum of the observations its buckets count, even while other
+/// threads observe. Small families are sharded per thread (see the crate's README,
+/// "Performance"), so an observation is a few plain stores to memory no other thread
+/// writes.
 ///
 /// A histogram measures a quantity that cannot be negative (a duration, a size) unless
 /// its buckets say otherwise:
@@ -51,17 +60,16 @@ static DISCARDED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 pub struct Histogram<L: LabelSet = ()> {
     bounds: &'static [f64],
     cells: &'static [AtomicU64],
+    layout: Layout,
     labels: PhantomData<fn(L)>,
 }
 
 impl<L: LabelSet> Histogram<L> {
     #[doc(hidden)]
     pub const fn __new(bounds: &'static [f64], cells: &'static [AtomicU64]) -> Self {
-        assert!(
-            cells.len() == L::CARDINALITY * (bounds.len() + 2),
-            "histogram storage does not match its label set and buckets"
-        );
-        Histogram { bounds, cells, labels: PhantomData }
+        let layout = Layout::new(L::CARDINALITY, HISTOGRAM_CELLS, bounds.len());
+        assert!(cells.len() == layout.total, "histogram storage does not match its label set and buckets");
+        Histogram { bounds, cells, layout, labels: PhantomData }
     }
 
     /// The bucket upper bounds, without `+Inf`.
@@ -73,23 +81,20 @@ impl<L: LabelSet> Histogram<L> {
     /// an index out of range records into a discarded series.
     #[inline]
     pub(crate) fn series_at(&self, index: usize) -> HistogramSeries {
-        let stride = self.bounds.len() + 2;
-        match self.cells.get(index * stride..(index + 1) * stride) {
-            Some(cells) => HistogramSeries { bounds: self.bounds, cells },
-            None => HistogramSeries { bounds: &[], cells: &DISCARDED },
+        match index.checked_mul(self.layout.per_series).and_then(|start| self.cells.get(start..)) {
+            Some(cells) if index < L::CARDINALITY => {
+                HistogramSeries { bounds: self.bounds, cells, stride: self.layout.stride }
+            }
+            _ => HistogramSeries::DISCARDED,
         }
     }
 
     /// The series for one label combination.
     #[inline]
     pub fn labels(&self, labels: L) -> HistogramSeries {
-        let stride = self.bounds.len() + 2;
         match series_index(labels, L::CARDINALITY) {
-            Some(index) => HistogramSeries {
-                bounds: self.bounds,
-                cells: &self.cells[index * stride..(index + 1) * stride],
-            },
-            None => HistogramSeries { bounds: &[], cells: &DISCARDED },
+            Some(index) => self.series_at(index),
+            None => HistogramSeries::DISCARDED,
         }
     }
 }
@@ -128,15 +133,32 @@ impl Histogram<()> {
 #[derive(Clone, Copy, Debug)]
 pub struct HistogramSeries {
     bounds: &'static [f64],
-    /// Per-bucket counts (bounds, then overflow), then the sum's bits.
+    /// The family's cells from this series' first cell in shard 0 on.
     cells: &'static [AtomicU64],
+    /// Cells between shards; 0 when the family is not sharded.
+    stride: usize,
 }
 
 impl HistogramSeries {
-    /// A series over `cells`: one count per bound, the overflow count, then the sum's bits.
+    const DISCARDED: HistogramSeries = HistogramSeries { bounds: &[], cells: &DISCARDED, stride: 0 };
+
+    /// The series of a one-series histogram stored in `cells` (laid out by
+    /// `Layout::new(1, HISTOGRAM_CELLS, bounds.len())`).
     pub(crate) const fn from_cells(bounds: &'static [f64], cells: &'static [AtomicU64]) -> Self {
-        assert!(cells.len() == bounds.len() + 2, "histogram series storage does not match its buckets");
-        HistogramSeries { bounds, cells }
+        let layout = Layout::new(1, HISTOGRAM_CELLS, bounds.len());
+        assert!(cells.len() == layout.total, "histogram series storage does not match its buckets");
+        HistogramSeries { bounds, cells, stride: layout.stride }
+    }
+
+    #[inline]
+    fn per_series(self) -> usize {
+        self.bounds.len() + HISTOGRAM_CELLS.fixed
+    }
+
+    /// This series in every shard.
+    fn shards(self) -> impl Iterator<Item = &'static [AtomicU64]> {
+        let per_series = self.per_series();
+        shard::offsets(self.stride).filter_map(move |offset| self.cells.get(offset..offset + per_series))
     }
 
     /// Records one observation.
@@ -152,10 +174,22 @@ impl HistogramSeries {
         }
         // Branch-free bucket search: the number of bounds below `value` is its bucket.
         let bucket = self.bounds.iter().map(|bound| usize::from(value > *bound)).sum::<usize>();
-        let sum_cell = self.bounds.len() + 1;
-        self.cells[bucket].fetch_add(1, Relaxed);
-        float_cell::add(&self.cells[sum_cell], value);
+        self.record(bucket, value);
     }
+
+    /// Adds `value` to `bucket` (already validated) in this thread's shard.
+    #[inline]
+    fn record(self, bucket: usize, value: f64) {
+        let per_series = self.per_series();
+        let shard = if self.stride == 0 { 0 } else { shard::current() };
+        let start = shard * self.stride;
+        match self.cells.get(start..start + per_series) {
+            Some(series) if shard != 0 => seqlock::record_owned(series, bucket, value),
+            Some(series) => seqlock::record_shared(series, bucket, value),
+            None => {}
+        }
+    }
+
     /// Records a duration, in seconds.
     #[inline]
     pub fn observe_duration(self, duration: Duration) {
@@ -168,25 +202,53 @@ impl HistogramSeries {
     }
     /// Number of observations (the sum of all buckets).
     pub fn count(self) -> u64 {
-        self.cells[..=self.bounds.len()].iter().map(|cell| cell.load(Relaxed)).sum()
+        let buckets = 1..=self.bounds.len() + 1;
+        self.shards()
+            .flat_map(|series| &series[buckets.clone()])
+            .fold(0u64, |total, cell| total.wrapping_add(cell.load(Relaxed)))
     }
     /// Sum of observations.
     pub fn sum(self) -> f64 {
-        float_cell::load(&self.cells[self.bounds.len() + 1])
+        self.shards().filter_map(|series| series.last()).map(float_cell::load).sum()
     }
     /// Cumulative count per bucket, `+Inf` last.
     pub fn bucket_counts(self) -> Vec<u64> {
-        let mut out = Vec::with_capacity(self.bounds.len() + 1);
+        let mut out = Vec::with_capacity(2 * (self.bounds.len() + 1));
         self.read_cumulative(&mut out);
         out
     }
-    pub(crate) fn read_cumulative(self, out: &mut Vec<u64>) -> u64 {
-        let mut running = 0u64;
-        for cell in &self.cells[..=self.bounds.len()] {
-            running = running.wrapping_add(cell.load(Relaxed));
-            out.push(running);
+
+    /// Reads a consistent snapshot: `out` becomes the cumulative bucket counts (`+Inf`
+    /// last); returns the count and the sum. `out`'s capacity is reused as scratch.
+    pub(crate) fn read_cumulative(self, out: &mut Vec<u64>) -> (u64, f64) {
+        Self::read_all(core::iter::once(self), out)
+    }
+
+    /// [`read_cumulative`](Self::read_cumulative) of the total of several series with
+    /// the same buckets.
+    pub(crate) fn read_all(all: impl Iterator<Item = HistogramSeries>, out: &mut Vec<u64>) -> (u64, f64) {
+        let mut all = all.peekable();
+        let buckets = all.peek().map_or(0, |series| series.bounds.len() + 1);
+        out.clear();
+        // The first half accumulates; the second receives one shard's snapshot.
+        out.resize(2 * buckets, 0);
+        let (totals, shard_counts) = out.split_at_mut(buckets);
+        let mut sum = 0.0;
+        for series in all.filter(|series| series.bounds.len() + 1 == buckets) {
+            for cells in series.shards() {
+                sum += seqlock::read(cells, shard_counts);
+                for (total, count) in totals.iter_mut().zip(shard_counts.iter()) {
+                    *total = total.wrapping_add(*count);
+                }
+            }
         }
-        running
+        out.truncate(buckets);
+        let mut running = 0u64;
+        for count in out.iter_mut() {
+            running = running.wrapping_add(*count);
+            *count = running;
+        }
+        (running, sum)
     }
 }
 
@@ -238,11 +300,8 @@ impl<L: LabelSet> Family for Histogram<L> {
         self.bounds
     }
     fn read(&self, series: usize, out: &mut Sample) {
-        let stride = self.bounds.len() + 2;
-        if let Some(cells) = self.cells.get(series * stride..(series + 1) * stride) {
-            let series = HistogramSeries { bounds: self.bounds, cells };
-            out.count = series.read_cumulative(&mut out.cumulative_buckets);
-            out.sum = series.sum();
+        if series < L::CARDINALITY {
+            (out.count, out.sum) = self.series_at(series).read_cumulative(&mut out.cumulative_buckets);
         }
     }
 }

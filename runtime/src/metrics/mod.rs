@@ -7,16 +7,21 @@ mod float_cell;
 mod gauge;
 mod histogram;
 mod info;
+mod seqlock;
+pub(crate) mod shard;
 mod state_set;
 mod summary;
 #[cfg(test)]
 mod tests;
 
 pub use callback::CallbackGauge;
+pub(crate) use counter::COUNTER_CELLS;
 pub use counter::{Counter, CounterSeries, FloatCounter, FloatCounterSeries};
 pub use gauge::{Gauge, GaugeSeries, InProgress};
+pub(crate) use histogram::HISTOGRAM_CELLS;
 pub use histogram::{Histogram, HistogramSeries, HistogramTimer, DEFAULT_BUCKETS};
 pub use info::Info;
+pub use shard::{storage_cells, Cells, SeriesCells};
 pub use state_set::StateSet;
 pub use summary::{Summary, SummarySeries};
 
@@ -35,29 +40,46 @@ fn series_index<L: LabelSet>(labels: L, len: usize) -> Option<usize> {
     }
 }
 
-/// How many series an instrument type has, so generated code can size its storage
-/// without naming the label type: `[AtomicU64; <Counter<L> as Instrument>::SERIES]`.
+/// How many series an instrument type has and how it stores one, so generated code
+/// can size its storage without naming the label type:
+/// `Cells<{ storage_cells::<Counter<L>>(0) }>`.
 #[doc(hidden)]
 pub trait Instrument {
     /// Number of series (the label set's cardinality).
     const SERIES: usize;
+    /// The cells of one series.
+    const CELLS: SeriesCells;
 }
 
+/// Gauges are set, not added to, so they cannot be summed over shards.
+const GAUGE_CELLS: SeriesCells = SeriesCells { fixed: 1, per_bucket: false, shardable: false };
+/// Info and state sets have no cells of their own.
+const NO_CELLS: SeriesCells = SeriesCells { fixed: 0, per_bucket: false, shardable: false };
+
 macro_rules! labelled_instrument {
-    ($($ty:ident),*) => {$(
+    ($($ty:ident: $cells:expr),*) => {$(
         impl<L: LabelSet> Instrument for $ty<L> {
             const SERIES: usize = L::CARDINALITY;
+            const CELLS: SeriesCells = $cells;
         }
     )*};
 }
-labelled_instrument!(Counter, FloatCounter, Gauge, Histogram, Summary);
+labelled_instrument!(
+    Counter: counter::COUNTER_CELLS,
+    FloatCounter: counter::COUNTER_CELLS,
+    Gauge: GAUGE_CELLS,
+    Histogram: histogram::HISTOGRAM_CELLS,
+    Summary: summary::SUMMARY_CELLS
+);
 
 impl Instrument for Info {
     const SERIES: usize = 1;
+    const CELLS: SeriesCells = NO_CELLS;
 }
 
 impl<E: crate::labels::LabelValue> Instrument for StateSet<E> {
     const SERIES: usize = E::CARDINALITY;
+    const CELLS: SeriesCells = NO_CELLS;
 }
 
 /// Storage of a `#[derive(Metrics)]` group, so `#[metric] static GROUP: Group;` can

@@ -1,13 +1,18 @@
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use super::{float_cell, series_index};
+use super::shard::{self, Layout, SeriesCells};
+use super::{seqlock, series_index};
 use crate::family::{Family, MetricType, Sample};
 use crate::labels::LabelSet;
 use crate::rejected::{self, Rejection};
 
-static DISCARDED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+/// A summary series is a histogram series without bounds: sequence, count, sum.
+pub(crate) const SUMMARY_CELLS: SeriesCells =
+    SeriesCells { fixed: seqlock::FIXED_CELLS + 1, per_bucket: false, shardable: true };
+
+static DISCARDED: [AtomicU64; SUMMARY_CELLS.fixed] = [const { AtomicU64::new(0) }; SUMMARY_CELLS.fixed];
 
 /// Observation count and sum, without quantiles (as Python's `prometheus_client`
 /// renders a `Summary`). Use a [`Histogram`](crate::Histogram) when you need
@@ -29,26 +34,34 @@ static DISCARDED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 /// assert_eq!(RECEIPT_UPLOAD_BYTES.sum(), 1536.0);
 /// ```
 pub struct Summary<L: LabelSet = ()> {
-    /// Per series: count, then the sum's bits.
+    /// Per series and shard: sequence, count, the sum's bits.
     cells: &'static [AtomicU64],
+    layout: Layout,
     labels: PhantomData<fn(L)>,
 }
 
 impl<L: LabelSet> Summary<L> {
     #[doc(hidden)]
     pub const fn __new(cells: &'static [AtomicU64]) -> Self {
-        assert!(cells.len() == L::CARDINALITY * 2, "summary storage does not match its label set");
-        Summary { cells, labels: PhantomData }
+        let layout = Layout::new(L::CARDINALITY, SUMMARY_CELLS, 0);
+        assert!(cells.len() == layout.total, "summary storage does not match its label set");
+        Summary { cells, layout, labels: PhantomData }
+    }
+
+    fn series_at(&self, index: usize) -> SummarySeries {
+        match index.checked_mul(SUMMARY_CELLS.fixed).and_then(|start| self.cells.get(start..)) {
+            Some(cells) if index < L::CARDINALITY => SummarySeries { cells, stride: self.layout.stride },
+            _ => SummarySeries { cells: &DISCARDED, stride: 0 },
+        }
     }
 
     /// The series for one label combination.
     #[inline]
     pub fn labels(&self, labels: L) -> SummarySeries {
-        let cells = match series_index(labels, L::CARDINALITY) {
-            Some(index) => &self.cells[index * 2..index * 2 + 2],
-            None => &DISCARDED[..],
-        };
-        SummarySeries { cells }
+        match series_index(labels, L::CARDINALITY) {
+            Some(index) => self.series_at(index),
+            None => SummarySeries { cells: &DISCARDED, stride: 0 },
+        }
     }
 }
 
@@ -75,7 +88,10 @@ impl Summary<()> {
 /// One series of a [`Summary`].
 #[derive(Clone, Copy, Debug)]
 pub struct SummarySeries {
+    /// The family's cells from this series' first cell in shard 0 on.
     cells: &'static [AtomicU64],
+    /// Cells between shards; 0 when the family is not sharded.
+    stride: usize,
 }
 
 impl SummarySeries {
@@ -90,8 +106,27 @@ impl SummarySeries {
             rejected::record(Rejection::NegativeObservation);
             return;
         }
-        self.cells[0].fetch_add(1, Relaxed);
-        float_cell::add(&self.cells[1], value);
+        let shard = if self.stride == 0 { 0 } else { shard::current() };
+        let start = shard * self.stride;
+        match self.cells.get(start..start + SUMMARY_CELLS.fixed) {
+            Some(series) if shard != 0 => seqlock::record_owned(series, 0, value),
+            Some(series) => seqlock::record_shared(series, 0, value),
+            None => {}
+        }
+    }
+
+    /// This series' count and sum, read as one consistent snapshot.
+    fn snapshot(self) -> (u64, f64) {
+        let mut count = 0u64;
+        let mut sum = 0.0;
+        for offset in shard::offsets(self.stride) {
+            if let Some(series) = self.cells.get(offset..offset + SUMMARY_CELLS.fixed) {
+                let mut shard_count = [0u64];
+                sum += seqlock::read(series, &mut shard_count);
+                count = count.wrapping_add(shard_count[0]);
+            }
+        }
+        (count, sum)
     }
     /// Records a duration, in seconds.
     pub fn observe_duration(self, duration: Duration) {
@@ -99,11 +134,11 @@ impl SummarySeries {
     }
     /// Number of observations.
     pub fn count(self) -> u64 {
-        self.cells[0].load(Relaxed)
+        self.snapshot().0
     }
     /// Sum of observations.
     pub fn sum(self) -> f64 {
-        float_cell::load(&self.cells[1])
+        self.snapshot().1
     }
 }
 
@@ -121,10 +156,8 @@ impl<L: LabelSet> Family for Summary<L> {
         L::label_values(series, out);
     }
     fn read(&self, series: usize, out: &mut Sample) {
-        if let Some(cells) = self.cells.get(series * 2..series * 2 + 2) {
-            let series = SummarySeries { cells };
-            out.count = series.count();
-            out.sum = series.sum();
+        if series < L::CARDINALITY {
+            (out.count, out.sum) = self.series_at(series).snapshot();
         }
     }
 }

@@ -147,3 +147,63 @@ fn openmetrics_omits_sum_only_for_histograms_with_negative_buckets() {
     assert!(openmetrics.contains("\nshelf_restock_duration_seconds_sum{shelf=\"top\"} "));
     assert!(render(crate::Format::Prometheus).contains("\nshelf_temperature_delta_celsius_sum "));
 }
+
+/// Counter recorded into by more threads than there are owned shards.
+#[metric]
+static SHARD_OVERFLOW_PICKS_TOTAL: Counter<Shelf>;
+/// Float counter recorded into by more threads than there are owned shards.
+#[metric]
+static SHARD_OVERFLOW_ENERGY_JOULES_TOTAL: FloatCounter;
+/// Histogram recorded into by more threads than there are owned shards.
+#[metric(buckets = [1.0, 2.0])]
+static SHARD_OVERFLOW_DURATION_SECONDS: Histogram<Shelf>;
+/// Summary recorded into by more threads than there are owned shards.
+#[metric]
+static SHARD_OVERFLOW_BYTES: Summary;
+
+/// Three waves of threads, each wave more than the owned shards, so threads record
+/// into owned shards, into the shared shard, and into shards given back by exited
+/// threads: every update is still counted exactly once.
+#[test]
+fn sharded_instruments_sum_exactly_across_owned_shared_and_reused_shards() {
+    use super::shard::OWNED_SHARDS;
+    const WAVES: usize = 3;
+    const THREADS: usize = OWNED_SHARDS + 8;
+    const CALLS: u64 = 2_000;
+    for _ in 0..WAVES {
+        let threads: Vec<_> = (0..THREADS)
+            .map(|thread| {
+                std::thread::spawn(move || {
+                    let shelf = if thread % 2 == 0 { Shelf::Top } else { Shelf::Bottom };
+                    let durations = SHARD_OVERFLOW_DURATION_SECONDS.labels(shelf);
+                    for call in 0..CALLS {
+                        SHARD_OVERFLOW_PICKS_TOTAL.labels(Shelf::Top).inc();
+                        SHARD_OVERFLOW_ENERGY_JOULES_TOTAL.inc_by(0.5);
+                        durations.observe((call % 3) as f64);
+                        SHARD_OVERFLOW_BYTES.observe(2.0);
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+    }
+    let calls = (WAVES * THREADS) as u64 * CALLS;
+    assert_eq!(SHARD_OVERFLOW_PICKS_TOTAL.labels(Shelf::Top).get(), calls);
+    assert_eq!(SHARD_OVERFLOW_PICKS_TOTAL.labels(Shelf::Bottom).get(), 0);
+    assert_eq!(SHARD_OVERFLOW_ENERGY_JOULES_TOTAL.get(), calls as f64 * 0.5);
+    // Each thread observes 0, 1, 2, 0, 1, …: `le="1"` gets the 0s and 1s.
+    let per_thread_le_1 = (0..CALLS).filter(|call| call % 3 < 2).count() as u64;
+    let per_thread_sum = (0..CALLS).map(|call| (call % 3) as f64).sum::<f64>();
+    let threads_per_shelf = (WAVES * THREADS / 2) as u64;
+    for shelf in [Shelf::Top, Shelf::Bottom] {
+        let series = SHARD_OVERFLOW_DURATION_SECONDS.labels(shelf);
+        let per_shelf = threads_per_shelf * CALLS;
+        assert_eq!(series.bucket_counts(), [threads_per_shelf * per_thread_le_1, per_shelf, per_shelf]);
+        assert_eq!(series.count(), per_shelf);
+        assert_eq!(series.sum(), threads_per_shelf as f64 * per_thread_sum);
+    }
+    assert_eq!(SHARD_OVERFLOW_BYTES.count(), calls);
+    assert_eq!(SHARD_OVERFLOW_BYTES.sum(), calls as f64 * 2.0);
+}
