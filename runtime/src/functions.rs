@@ -24,8 +24,8 @@ use core::pin::Pin;
 use core::sync::atomic::AtomicU64;
 use core::task::{Context, Poll};
 use std::sync::OnceLock;
-use std::time::Instant;
 
+use crate::clock;
 use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::labels::{LabelSet, LabelValue};
 use crate::metrics::shard::Layout;
@@ -106,7 +106,7 @@ const TIMED_CELLS: usize = Layout::new(1, HISTOGRAM_CELLS, DEFAULT_BUCKETS.len()
 pub struct Call {
     /// The series of the first [`CallResult`]; the others follow in index order.
     results: Option<CounterSeries>,
-    timer: Option<(HistogramSeries, Instant)>,
+    timer: Option<(HistogramSeries, clock::Start)>,
     in_flight: Option<GaugeSeries>,
     mode: Mode,
     recorded: bool,
@@ -125,7 +125,9 @@ impl Call {
     /// A guard for a sync function's call.
     #[inline]
     pub fn sync() -> Self {
-        Call::new(Mode::Sync { unwinding_at_start: std::thread::panicking() })
+        // Whether the call began during another panic matters only to the result,
+        // which only `counted` records: it asks then.
+        Call::new(Mode::Sync { unwinding_at_start: false })
     }
 
     /// A guard for an `async fn`'s call, created when its future is first polled.
@@ -144,6 +146,9 @@ impl Call {
     #[inline]
     pub fn counted(mut self, results: CounterSeries) -> Self {
         self.results = Some(results);
+        if let Mode::Sync { unwinding_at_start } = &mut self.mode {
+            *unwinding_at_start = std::thread::panicking();
+        }
         self
     }
 
@@ -158,7 +163,7 @@ impl Call {
     /// Starts the clock; the call's duration is observed into `series` when it ends.
     #[inline]
     pub fn timed(mut self, series: HistogramSeries) -> Self {
-        self.timer = Some((series, Instant::now()));
+        self.timer = Some((series, clock::start()));
         self
     }
 
@@ -170,7 +175,7 @@ impl Call {
         }
         self.recorded = true;
         if let Some((series, start)) = self.timer {
-            series.observe_duration(start.elapsed());
+            series.observe(clock::seconds_since(start));
         }
         if let Some(results) = self.results {
             results.offset(result as usize).inc();
@@ -193,6 +198,12 @@ impl Call {
 impl Drop for Call {
     fn drop(&mut self) {
         if self.recorded {
+            return;
+        }
+        if self.results.is_none() {
+            // Timed or in flight only: the result is not recorded, so no need to ask
+            // whether the body panicked.
+            self.finish(CallResult::Ok);
             return;
         }
         let result = match self.mode {

@@ -43,6 +43,7 @@
 // Lets this crate use its own macros, whose expansions name `::metricsmith`.
 extern crate self as metricsmith;
 
+mod clock;
 mod encode;
 mod family;
 mod functions;

@@ -3,6 +3,8 @@
 pub(crate) mod escape;
 pub(crate) mod number;
 
+use core::cell::RefCell;
+
 use crate::family::{MetricType, Number, Sample};
 use crate::registry::{registry, Registered};
 
@@ -97,14 +99,32 @@ impl Format {
 /// assert!(text.ends_with("# EOF\n"));
 /// ```
 pub fn render(format: Format, out: &mut Vec<u8>) {
-    let mut sample = Sample::default();
-    // A family without series (e.g. `function_calls_total` when no function is
-    // `#[counted]`) has nothing to say: no HELP or TYPE lines either.
-    for metric in registry().metrics.iter().filter(|metric| metric.family.series_count() > 0) {
-        render_family(format, metric, &mut sample, out);
+    thread_local! {
+        /// Scratch reused by every scrape on this thread, so a scrape into a reused
+        /// buffer allocates nothing after the first.
+        static SCRATCH: RefCell<Sample> = RefCell::default();
+    }
+    let reused = SCRATCH.try_with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut sample) => {
+            render_registry(format, &mut sample, out);
+            true
+        }
+        // A `Family::read` that renders again (re-entrantly) gets its own scratch.
+        Err(_) => false,
+    });
+    if reused != Ok(true) {
+        render_registry(format, &mut Sample::default(), out);
     }
     if format == Format::OpenMetrics {
         out.extend_from_slice(b"# EOF\n");
+    }
+}
+
+fn render_registry(format: Format, sample: &mut Sample, out: &mut Vec<u8>) {
+    // A family without series (e.g. `function_calls_total` when no function is
+    // `#[counted]`) has nothing to say: no HELP or TYPE lines either.
+    for metric in registry().metrics.iter().filter(|metric| metric.family.series_count() > 0) {
+        render_family(format, metric, sample, out);
     }
 }
 

@@ -1,0 +1,64 @@
+//! A scrape into a reused buffer allocates nothing once the first scrape has rendered
+//! the label text and sized the scratch: the encoder's promise (issue 5).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use metricsmith::{render, Format};
+use metricsmith_examples::shop;
+
+/// Counts the allocations of the current thread only, so the test harness's other
+/// threads do not disturb the count.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+#[allow(unsafe_code)] // A global allocator is an unsafe trait; this one only counts.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        // SAFETY: forwards the caller's layout unchanged.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System.alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        // SAFETY: forwards the caller's arguments unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn allocations_of(run: impl FnOnce()) -> u64 {
+    let before = ALLOCATIONS.with(Cell::get);
+    run();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[test]
+fn scrapes_after_the_first_allocate_nothing() {
+    // Real histograms, labelled counters and function families in the registry.
+    let mut dice = shop::Dice::new(7);
+    for _ in 0..20 {
+        shop::process_order(&shop::Order::random(&mut dice), false);
+    }
+    for format in [Format::Prometheus, Format::OpenMetrics] {
+        let mut out = Vec::new();
+        let first = allocations_of(|| render(format, &mut out));
+        assert!(first > 0, "the first scrape renders label text and grows the buffer");
+        let size = out.len();
+        for _ in 0..3 {
+            out.clear();
+            let again = allocations_of(|| render(format, &mut out));
+            assert_eq!(again, 0, "a {format:?} scrape into a reused buffer allocated {again} times");
+            assert_eq!(out.len(), size, "same registry, same size (values are fixed: nothing records)");
+        }
+    }
+}
