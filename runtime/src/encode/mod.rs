@@ -3,7 +3,7 @@
 pub(crate) mod escape;
 pub(crate) mod number;
 
-use crate::family::{MetricType, Number, Sample};
+use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::registry::{registry, Registered};
 
 /// An exposition format.
@@ -120,6 +120,20 @@ pub fn render_for_accept(accept: &str) -> (&'static str, Vec<u8>) {
     let mut out = Vec::new();
     render(format, &mut out);
     (format.content_type(), out)
+}
+
+/// Renders one family as [`render`] would, without registering it: lets tests feed the
+/// encoders names, HELP text, label values and numbers made at run time. Not a public
+/// API; it changes without notice.
+#[doc(hidden)]
+pub fn render_one_family(
+    format: Format,
+    meta: &'static Meta,
+    family: &'static dyn Family,
+    out: &mut Vec<u8>,
+) {
+    let metric = Registered::new(meta, family);
+    render_family(format, &metric, &mut Sample::default(), out);
 }
 
 fn type_word(format: Format, metric_type: MetricType) -> &'static str {
