@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use metricsmith_examples::shop::{self, Dice, Order};
 
+pub mod http;
 pub mod reader;
 
 /// The environment variable that turns a missing outside tool into a failure.
