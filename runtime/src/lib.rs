@@ -201,7 +201,7 @@ pub use metricsmith_macros::counted;
 /// ```
 pub use metricsmith_macros::in_flight;
 pub use registry::{check_registry, DuplicateMetric};
-pub use serve::{serve, serve_with, ServeError, ServeOptions, Server};
+pub use serve::{serve, serve_with, Credentials, ServeError, ServeOptions, Server};
 
 /// The README's examples, compiled as doctests so they cannot go stale.
 #[cfg(doctest)]
@@ -211,6 +211,7 @@ struct ReadmeDoctests;
 /// What generated code uses. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::encode::{render_one_family as render_family, FamilyRenderer};
     pub use crate::family::{Group, Meta};
     pub use crate::functions::{
         call, counted_cells, in_flight_series, str_eq, timed_series, Call, CountedMetric, CountedSite,

@@ -50,7 +50,7 @@ struct SeriesLabels {
 }
 
 impl Registered {
-    fn new(meta: &'static Meta, family: &'static dyn Family) -> Self {
+    pub(crate) fn new(meta: &'static Meta, family: &'static dyn Family) -> Self {
         let metric_type = family.metric_type();
         let family_name = match metric_type {
             MetricType::Counter => meta.name.strip_suffix("_total"),

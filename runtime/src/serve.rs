@@ -13,11 +13,14 @@
 //!   hyper also applies to an idle keep-alive connection waiting for its next request;
 //! - a request head larger than `max_header_bytes` gets `431` and the connection closes;
 //! - a connection on which no byte moves in either direction for `idle_timeout` (a
-//!   client that stops reading its response, or trickles a body) is closed.
+//!   client that stops reading its response, or trickles a body) is closed;
+//! - with [`ServeOptions::with_bearer_token`] or [`ServeOptions::with_basic_auth`], every
+//!   request without the right `Authorization` header gets `401`, whatever its path or
+//!   method; the secret is compared in constant time.
 
 use std::convert::Infallible;
 use std::fmt;
-use std::future::{poll_fn, Future};
+use std::future::{poll_fn, ready, Future};
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::pin::{pin, Pin};
@@ -26,13 +29,17 @@ use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
+use base64::Engine as _;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderValue, ACCEPT, ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::header::{
+    HeaderMap, HeaderValue, ACCEPT, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE,
+};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use subtle::ConstantTimeEq;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
@@ -65,9 +72,9 @@ const MIN_HEADER_BYTES: usize = 8 * 1024;
 /// keep the handle alive for as long as the endpoint should run.
 ///
 /// Bind a loopback address such as `127.0.0.1:9898` unless the port is protected by a
-/// firewall or an authenticating proxy: the endpoint has no authentication, and
-/// metrics can reveal more than intended. Port `0` picks a free port; see
-/// [`Server::local_addr`].
+/// firewall or an authenticating proxy: by default the endpoint has no authentication,
+/// and metrics can reveal more than intended (see [`ServeOptions::with_bearer_token`]).
+/// Port `0` picks a free port; see [`Server::local_addr`].
 ///
 /// # Errors
 ///
@@ -179,6 +186,8 @@ pub struct ServeOptions {
     /// How long a connection may go without a byte moving in either direction, for
     /// example while the client stops reading its response (default 30 s).
     pub idle_timeout: Duration,
+    /// The credentials every request must carry (default none: no authentication).
+    pub auth: Option<Credentials>,
 }
 
 impl Default for ServeOptions {
@@ -188,6 +197,7 @@ impl Default for ServeOptions {
             header_read_timeout: Duration::from_secs(10),
             max_header_bytes: 8 * 1024,
             idle_timeout: Duration::from_secs(30),
+            auth: None,
         }
     }
 }
@@ -241,6 +251,124 @@ impl ServeOptions {
     pub fn with_idle_timeout(mut self, idle_timeout: Duration) -> Self {
         self.idle_timeout = idle_timeout;
         self
+    }
+
+    /// Requires `Authorization: Bearer <token>` on every request (what Prometheus sends
+    /// for `authorization: { credentials: <token> }` in a scrape config); others get
+    /// `401 Unauthorized` with `WWW-Authenticate: Bearer`. The token is compared in
+    /// constant time (timing can reveal its length, nothing else). An empty token
+    /// matches no request.
+    ///
+    /// The endpoint speaks plain HTTP, so the token crosses the network in clear text:
+    /// on anything but loopback, put a TLS-terminating proxy in front.
+    ///
+    /// ```
+    /// let options = metricsmith::ServeOptions::default().with_bearer_token("s3cret-token");
+    /// assert!(matches!(options.auth, Some(metricsmith::Credentials::Bearer(_))));
+    /// // Debug output never shows the secret.
+    /// assert!(!format!("{options:?}").contains("s3cret"));
+    /// ```
+    #[must_use]
+    pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = Some(Credentials::Bearer(token.into()));
+        self
+    }
+
+    /// Requires HTTP basic authentication (`Authorization: Basic`, what Prometheus sends
+    /// for `basic_auth` in a scrape config) with this user and password on every request;
+    /// others get `401 Unauthorized` with `WWW-Authenticate: Basic`. The credentials are
+    /// compared in constant time. As with [`with_bearer_token`](Self::with_bearer_token),
+    /// they cross the network in clear text.
+    ///
+    /// ```
+    /// let options = metricsmith::ServeOptions::default().with_basic_auth("prometheus", "s3cret");
+    /// assert!(format!("{options:?}").contains("prometheus"));
+    /// assert!(!format!("{options:?}").contains("s3cret"));
+    /// ```
+    #[must_use]
+    pub fn with_basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.auth = Some(Credentials::Basic { user: user.into(), password: password.into() });
+        self
+    }
+}
+
+/// The credentials the endpoint requires; see [`ServeOptions::with_bearer_token`] and
+/// [`ServeOptions::with_basic_auth`]. Its `Debug` output hides the secrets.
+///
+/// ```
+/// use metricsmith::Credentials;
+/// let credentials = Credentials::Basic { user: "prometheus".into(), password: "s3cret".into() };
+/// assert_eq!(format!("{credentials:?}"), r#"Basic { user: "prometheus", password: <redacted> }"#);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// `Authorization: Bearer <token>`.
+    Bearer(String),
+    /// `Authorization: Basic <base64 of user:password>`.
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password.
+        password: String,
+    },
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Credentials::Basic { user, .. } => write!(f, "Basic {{ user: {user:?}, password: <redacted> }}"),
+        }
+    }
+}
+
+/// Checks `Authorization` headers against [`Credentials`].
+struct Gatekeeper {
+    bearer: bool,
+    /// The token, or `user:password`, as the client must send it (before base64).
+    secret: Vec<u8>,
+}
+
+impl Gatekeeper {
+    fn new(credentials: &Credentials) -> Self {
+        match credentials {
+            Credentials::Bearer(token) => Gatekeeper { bearer: true, secret: token.as_bytes().to_vec() },
+            Credentials::Basic { user, password } => {
+                Gatekeeper { bearer: false, secret: format!("{user}:{password}").into_bytes() }
+            }
+        }
+    }
+
+    /// Whether the request carries exactly one `Authorization` header with the secret.
+    fn admits(&self, headers: &HeaderMap) -> bool {
+        let mut values = headers.get_all(AUTHORIZATION).iter();
+        let (Some(value), None) = (values.next(), values.next()) else { return false };
+        let Some((scheme, presented)) = value.to_str().ok().and_then(|value| value.split_once(' ')) else {
+            return false;
+        };
+        let presented = presented.trim_start_matches(' ');
+        if self.bearer {
+            scheme.eq_ignore_ascii_case("bearer")
+                && !presented.is_empty()
+                && bool::from(presented.as_bytes().ct_eq(&self.secret))
+        } else {
+            scheme.eq_ignore_ascii_case("basic")
+                && base64::engine::general_purpose::STANDARD
+                    .decode(presented)
+                    .is_ok_and(|decoded| bool::from(decoded.ct_eq(&self.secret)))
+        }
+    }
+
+    fn challenge(&self) -> Response<Full<Bytes>> {
+        let mut response = plain(StatusCode::UNAUTHORIZED, "unauthorized\n");
+        let challenge = if self.bearer {
+            "Bearer realm=\"metrics\""
+        } else {
+            "Basic realm=\"metrics\", charset=\"UTF-8\""
+        };
+        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        response
     }
 }
 
@@ -377,6 +505,7 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
     let slots = u32::try_from(options.max_connections.clamp(1, Semaphore::MAX_PERMITS)).unwrap_or(u32::MAX);
     let limit = Arc::new(Semaphore::new(slots as usize));
 
+    let gatekeeper = options.auth.as_ref().map(|credentials| Arc::new(Gatekeeper::new(credentials)));
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(options.header_read_timeout)
@@ -404,7 +533,8 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
         };
         // Responses are written whole; Nagle would only delay their last segment.
         let _ = stream.set_nodelay(true);
-        let connection = serve_connection(stream, http.clone(), options.idle_timeout, stop.clone());
+        let connection =
+            serve_connection(stream, http.clone(), options.idle_timeout, gatekeeper.clone(), stop.clone());
         tokio::spawn(async move {
             connection.await;
             drop(permit);
@@ -423,10 +553,13 @@ async fn serve_connection(
     stream: TcpStream,
     http: http1::Builder,
     idle_timeout: Duration,
+    gatekeeper: Option<Arc<Gatekeeper>>,
     mut stop: watch::Receiver<bool>,
 ) {
     let io = TokioIo::new(IdleTimeout::new(stream, idle_timeout));
-    let mut connection = pin!(http.serve_connection(io, service_fn(respond)));
+    let service =
+        service_fn(move |request| ready(Ok::<_, Infallible>(respond(&request, gatekeeper.as_deref()))));
+    let mut connection = pin!(http.serve_connection(io, service));
     // Errors of single connections (timeouts, resets, malformed requests, which hyper
     // has already answered) concern only that client, so they are dropped silently.
     if let Either::Right(()) = race(connection.as_mut(), stopped(&mut stop)).await {
@@ -441,16 +574,20 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await;
 }
 
-/// Answers one request. Never fails: every outcome is an HTTP response.
-async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+/// Answers one request: every outcome is an HTTP response. Authentication comes first,
+/// so a client without credentials learns nothing, not even which paths exist.
+fn respond(request: &Request<Incoming>, gatekeeper: Option<&Gatekeeper>) -> Response<Full<Bytes>> {
+    if let Some(gatekeeper) = gatekeeper.filter(|gatekeeper| !gatekeeper.admits(request.headers())) {
+        return gatekeeper.challenge();
+    }
     if request.uri().path() != METRICS_PATH {
-        return Ok(plain(StatusCode::NOT_FOUND, "not found; metrics are at /metrics\n"));
+        return plain(StatusCode::NOT_FOUND, "not found; metrics are at /metrics\n");
     }
     let method = request.method();
     if method != Method::GET && method != Method::HEAD {
         let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
         response.headers_mut().insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return Ok(response);
+        return response;
     }
 
     // Several Accept headers mean the same as one with their values joined by commas;
@@ -471,7 +608,7 @@ async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, In
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(CONTENT_LENGTH, length);
-    Ok(response)
+    response
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {

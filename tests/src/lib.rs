@@ -19,11 +19,15 @@ use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Once, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use metricsmith_examples::shop::{self, Dice, Order};
+
+pub mod http;
+pub mod reader;
 
 /// The environment variable that turns a missing outside tool into a failure.
 pub const REQUIRE_EXTERNAL: &str = "METRICSMITH_REQUIRE_EXTERNAL";
@@ -273,6 +277,66 @@ pub fn python_parse(python: &Path, parser: PythonParser, exposition: &str) -> Ve
     json.as_array().expect("a list of families").iter().map(parsed_family).collect()
 }
 
+/// Parses many expositions in one Python run (starting Python costs more than parsing):
+/// for each `(parser, text)`, what the parser read, or Python's error message.
+///
+/// # Panics
+///
+/// When Python itself fails (not when a parser rejects a text: that is an `Err`).
+pub fn python_parse_many(
+    python: &Path,
+    cases: &[(PythonParser, String)],
+) -> Vec<Result<Vec<ParsedFamily>, String>> {
+    const SCRIPT: &str = r#"
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families as read_text
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as read_openmetrics
+results = []
+for mode, text in json.load(sys.stdin):
+    read = read_openmetrics if mode == "openmetrics" else read_text
+    try:
+        results.append({"ok": [
+            {
+                "name": family.name,
+                "type": family.type,
+                "help": family.documentation,
+                "unit": family.unit,
+                "samples": [
+                    {"name": sample.name, "labels": sample.labels, "value": repr(sample.value)}
+                    for sample in family.samples
+                ],
+            }
+            for family in read(text)
+        ]})
+    except Exception as error:
+        results.append({"error": repr(error)})
+sys.stdout.write(json.dumps(results))
+"#;
+    let input: Vec<(&str, &str)> = cases
+        .iter()
+        .map(|(parser, text)| {
+            let mode = match parser {
+                PythonParser::Text => "text",
+                PythonParser::OpenMetrics => "openmetrics",
+            };
+            (mode, text.as_str())
+        })
+        .collect();
+    let input = serde_json::to_vec(&input).expect("cases serialize");
+    let output = run_with_stdin(python, &["-c".as_ref(), SCRIPT.as_ref()], &input);
+    assert!(output.status.success(), "python failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the script prints JSON");
+    let results = json.as_array().expect("a list of results");
+    assert_eq!(results.len(), cases.len(), "one result per case");
+    results
+        .iter()
+        .map(|result| match result.get("ok") {
+            Some(families) => Ok(families.as_array().expect("families").iter().map(parsed_family).collect()),
+            None => Err(json_str(result, "error")),
+        })
+        .collect()
+}
+
 fn json_str(value: &serde_json::Value, key: &str) -> String {
     value[key].as_str().unwrap_or_default().to_owned()
 }
@@ -460,4 +524,46 @@ fn query_result(result: &serde_json::Value) -> QueryResult {
 fn free_loopback_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
     listener.local_addr().expect("local address").port()
+}
+
+// ---------------------------------------------------------------------------------------
+// Watching the process
+
+/// How many panics happened so far on the endpoint's thread (`metricsmith-http`), where
+/// hyper's connection tasks run: tokio catches a task's panic, so without this a panic
+/// in the endpoint would pass unnoticed. The first call installs a panic hook that
+/// counts them and then reports them as the previous hook did.
+pub fn endpoint_panics() -> usize {
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if thread::current().name() == Some("metricsmith-http") {
+                PANICS.fetch_add(1, Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+    });
+    PANICS.load(Ordering::SeqCst)
+}
+
+/// A memory figure of this process from `/proc/self/status`, in KiB: `VmRSS` (resident
+/// now) or `VmHWM` (peak resident). `None` where there is no `/proc` (not Linux).
+pub fn memory_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
+    line.trim().strip_suffix("kB")?.trim().parse().ok()
+}
+
+/// How many of this process's threads are named `name` (as Linux keeps it: at most
+/// 15 bytes). `None` where there is no `/proc`.
+pub fn threads_named(name: &str) -> Option<usize> {
+    let short = &name.as_bytes()[..name.len().min(15)];
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    let named = tasks
+        .filter_map(|task| std::fs::read(task.ok()?.path().join("comm")).ok())
+        .filter(|comm| comm.strip_suffix(b"\n").unwrap_or(comm) == short)
+        .count();
+    Some(named)
 }

@@ -5,13 +5,14 @@
 //! Every server binds `127.0.0.1:0`. Durations here are liveness bounds, generous on
 //! purpose: they catch hangs, not slowness.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use metricsmith::{serve, serve_with, ServeError, ServeOptions, Server};
+use metricsmith_tests::http::{assert_rejected, parse_raw, raw_exchange, read_until_closed, LIVENESS};
 
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -20,8 +21,6 @@ const PROMETHEUS_SERVER_ACCEPT: &str = "application/openmetrics-text;version=1.0
      application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 /// A self-metric the runtime always registers, so every scrape contains it.
 const SELF_METRIC: &str = "metricsmith_rejected_values_total";
-/// The longest any single exchange may take before the test counts it as a hang.
-const LIVENESS: Duration = Duration::from_secs(10);
 
 fn start() -> Server {
     serve("127.0.0.1:0").expect("serve on an ephemeral loopback port")
@@ -71,37 +70,6 @@ fn assert_scrapes(addr: SocketAddr) {
     assert!(reply.body.contains(SELF_METRIC), "unexpected body:\n{}", reply.body);
 }
 
-/// Sends raw bytes and reads until the server closes the connection.
-///
-/// The server may close while the request is still being written (that is one way to
-/// reject it), so write errors are ignored, and a reset while reading counts as a close.
-/// Panics if the server neither answers nor closes within [`LIVENESS`].
-fn raw_exchange(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(LIVENESS)).unwrap();
-    let _ = stream.write_all(request);
-    read_until_closed(&mut stream)
-        .unwrap_or_else(|error| panic!("the server neither answered nor closed: {error}"))
-}
-
-/// Reads until end of stream (or a reset); a read timeout is an error.
-fn read_until_closed(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
-    let mut received = Vec::new();
-    let mut buffer = [0; 4096];
-    loop {
-        match stream.read(&mut buffer) {
-            Ok(0) => return Ok(received),
-            Ok(n) => received.extend_from_slice(&buffer[..n]),
-            Err(error) if matches!(error.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
-                return Err(error)
-            }
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            // Reset or aborted: the server closed without reading everything we sent.
-            Err(_) => return Ok(received),
-        }
-    }
-}
-
 /// Pipelines enough requests that their responses overflow both sockets' buffers (tens
 /// of MiB), and reads none of them, so the server's writes stall.
 fn flood_without_reading(addr: SocketAddr) -> TcpStream {
@@ -117,27 +85,6 @@ fn flood_without_reading(addr: SocketAddr) -> TcpStream {
         }
     }
     stream
-}
-
-/// Status code, lower-cased head and body of a raw response.
-fn parse_raw(response: &[u8]) -> (u16, String, Vec<u8>) {
-    let end = response.windows(4).position(|window| window == b"\r\n\r\n").expect("a complete response head");
-    let head = String::from_utf8(response[..end].to_vec()).unwrap().to_ascii_lowercase();
-    let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status code");
-    (status, head, response[end + 4..].to_vec())
-}
-
-/// Asserts a raw answer to a bad request: a close, or a 4xx response (then a close).
-fn assert_rejected(request: &[u8], response: &[u8]) {
-    if response.is_empty() {
-        return;
-    }
-    let (status, head, _) = parse_raw(response);
-    assert!(
-        (400..500).contains(&status),
-        "{:?} was answered with\n{head}",
-        String::from_utf8_lossy(&request[..request.len().min(80)])
-    );
 }
 
 #[test]

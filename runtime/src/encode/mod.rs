@@ -5,7 +5,7 @@ pub(crate) mod number;
 
 use core::cell::RefCell;
 
-use crate::family::{MetricType, Number, Sample};
+use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::registry::{registry, Registered};
 
 /// An exposition format.
@@ -140,6 +140,40 @@ pub fn render_for_accept(accept: &str) -> (&'static str, Vec<u8>) {
     let mut out = Vec::new();
     render(format, &mut out);
     (format.content_type(), out)
+}
+
+/// Renders one family as [`render`] would, without registering it: lets tests feed the
+/// encoders names, HELP text, label values and numbers made at run time. Not a public
+/// API; it changes without notice.
+#[doc(hidden)]
+pub fn render_one_family(
+    format: Format,
+    meta: &'static Meta,
+    family: &'static dyn Family,
+    out: &mut Vec<u8>,
+) {
+    FamilyRenderer::new(meta, family).render(format, out);
+}
+
+/// One unregistered family, rendered again and again like a registered one: label text
+/// rendered on the first call, scratch reused. For benchmarks of one family's
+/// encoding. Not a public API; it changes without notice.
+#[doc(hidden)]
+pub struct FamilyRenderer {
+    metric: Registered,
+    sample: Sample,
+}
+
+impl FamilyRenderer {
+    /// A renderer of `family`, named and described by `meta`.
+    pub fn new(meta: &'static Meta, family: &'static dyn Family) -> Self {
+        FamilyRenderer { metric: Registered::new(meta, family), sample: Sample::default() }
+    }
+
+    /// Appends the family in `format` (without OpenMetrics' `# EOF`).
+    pub fn render(&mut self, format: Format, out: &mut Vec<u8>) {
+        render_family(format, &self.metric, &mut self.sample, out);
+    }
 }
 
 fn type_word(format: Format, metric_type: MetricType) -> &'static str {

@@ -1,0 +1,76 @@
+//! Raw HTTP/1.1 over a `TcpStream`, for tests that send what no well-behaved client
+//! would: malformed, partial, oversized or random requests. Every wait is bounded.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// The longest any single exchange may take before a test counts it as a hang.
+pub const LIVENESS: Duration = Duration::from_secs(10);
+
+/// Sends raw bytes and reads until the server closes the connection.
+///
+/// The server may close while the request is still being written (that is one way to
+/// reject it), so write errors are ignored, and a reset while reading counts as a close.
+///
+/// # Panics
+///
+/// If the server neither answers nor closes within [`LIVENESS`].
+pub fn raw_exchange(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(LIVENESS)).unwrap();
+    let _ = stream.write_all(request);
+    read_until_closed(&mut stream)
+        .unwrap_or_else(|error| panic!("the server neither answered nor closed: {error}"))
+}
+
+/// Reads until end of stream (or a reset); a read timeout is an error.
+///
+/// # Errors
+///
+/// When the read times out (`WouldBlock` or `TimedOut`).
+pub fn read_until_closed(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return Ok(received),
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error) if matches!(error.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                return Err(error)
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            // Reset or aborted: the server closed without reading everything we sent.
+            Err(_) => return Ok(received),
+        }
+    }
+}
+
+/// Status code, lower-cased head and body of a raw response.
+///
+/// # Panics
+///
+/// When `response` has no complete head with a status code.
+pub fn parse_raw(response: &[u8]) -> (u16, String, Vec<u8>) {
+    let end = response.windows(4).position(|window| window == b"\r\n\r\n").expect("a complete response head");
+    let head = String::from_utf8(response[..end].to_vec()).unwrap().to_ascii_lowercase();
+    let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status code");
+    (status, head, response[end + 4..].to_vec())
+}
+
+/// Asserts a raw answer to a bad request: a close, or a 4xx response (then a close).
+///
+/// # Panics
+///
+/// On any other answer.
+pub fn assert_rejected(request: &[u8], response: &[u8]) {
+    if response.is_empty() {
+        return;
+    }
+    let (status, head, _) = parse_raw(response);
+    assert!(
+        (400..500).contains(&status),
+        "{:?} was answered with\n{head}",
+        String::from_utf8_lossy(&request[..request.len().min(80)])
+    );
+}
