@@ -82,9 +82,8 @@ impl Tool {
                         .is_ok_and(|status| status.success())
                 })
             }),
-            Tool::Pushgateway => PUSHGATEWAY.get_or_init(|| {
-                ["prometheus-pushgateway", "pushgateway"].into_iter().find_map(find_on_path)
-            }),
+            Tool::Pushgateway => PUSHGATEWAY
+                .get_or_init(|| ["prometheus-pushgateway", "pushgateway"].into_iter().find_map(find_on_path)),
         }
         .clone()
     }
@@ -161,10 +160,11 @@ pub fn render_text(format: metricsmith::Format) -> String {
 /// enqueued, and the first `processed` of them are processed without sleeping.
 pub fn drive_shop(orders: usize, processed: usize) {
     let mut dice = Dice::new(0x5eed);
-    let orders: Vec<Order> = (0..orders).map(|_| Order::random(&mut dice)).collect();
-    orders.iter().for_each(shop::enqueue);
-    for order in orders.iter().take(processed) {
-        shop::process_order(order, false);
+    for _ in 0..orders {
+        shop::enqueue(Order::random(&mut dice));
+    }
+    for _ in 0..processed {
+        shop::process_next(false).expect("an order is waiting");
     }
 }
 

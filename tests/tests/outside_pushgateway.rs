@@ -56,7 +56,8 @@ fn push_puts_the_registry_under_the_job_and_grouping_labels() {
     assert_eq!(server.value("payment_gateway_duration_seconds_count", &card_count), Some(cards as f64));
     assert!(server.value("push_time_seconds", &group).is_some_and(|time| time > 0.0));
     // Series that were never touched are pushed at 0 as well.
-    let declined_transfers = [("job", "nightly"), ("outcome", "declined"), ("payment_method", "bank_transfer")];
+    let declined_transfers =
+        [("job", "nightly"), ("outcome", "declined"), ("payment_method", "bank_transfer")];
     assert!(server.value("orders_processed_total", &declined_transfers).is_some());
     // Nothing landed outside the group.
     let elsewhere = server.samples("push_probe_level", &[]);
@@ -192,11 +193,15 @@ fn a_closed_port_is_a_transport_error() {
         listener.local_addr().unwrap().port()
     };
     let gateway = Pushgateway::new(format!("127.0.0.1:{port}")).job("lost");
-    for (result, method) in [(gateway.push(), "PUT"), (gateway.push_add(), "POST"), (gateway.delete(), "DELETE")] {
+    for (result, method) in
+        [(gateway.push(), "PUT"), (gateway.push_add(), "POST"), (gateway.delete(), "DELETE")]
+    {
         match result {
             Err(error @ PushError::Transport { .. }) => {
                 let shown = error.to_string();
-                assert!(shown.starts_with(&format!("{method} http://127.0.0.1:{port}/metrics/job/lost failed: ")));
+                assert!(
+                    shown.starts_with(&format!("{method} http://127.0.0.1:{port}/metrics/job/lost failed: "))
+                );
                 assert!(std::error::Error::source(&error).is_some());
             }
             other => panic!("{method}: expected a transport error, got {other:?}"),
