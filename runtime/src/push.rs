@@ -83,7 +83,13 @@ impl Pushgateway {
     /// # Ok::<(), metricsmith::push::PushError>(())
     /// ```
     pub fn new(url: impl Into<String>) -> Self {
-        Pushgateway { url: url.into(), job: None, grouping: Vec::new(), timeout: DEFAULT_TIMEOUT, filter: None }
+        Pushgateway {
+            url: url.into(),
+            job: None,
+            grouping: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            filter: None,
+        }
     }
 
     /// Sets the job name, which every push needs. Any text works, `/` included.
@@ -409,9 +415,9 @@ pub enum PushError {
 impl fmt::Display for PushError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PushError::MissingJob => {
-                f.write_str("no job name: set one with `.job(\"...\")`; the pushgateway groups every push by job")
-            }
+            PushError::MissingJob => f.write_str(
+                "no job name: set one with `.job(\"...\")`; the pushgateway groups every push by job",
+            ),
             PushError::InvalidUrl { url, reason } => write!(f, "invalid pushgateway URL `{url}`: {reason}"),
             PushError::InvalidLabelName { name, reason } => {
                 write!(f, "invalid grouping label name `{name}`: {reason}")
