@@ -472,6 +472,70 @@ fn free_loopback_port() -> u16 {
 }
 
 // ---------------------------------------------------------------------------------------
+// axum apps on loopback
+
+/// An axum router served on a free loopback port by a tokio runtime on a thread of its
+/// own, so blocking clients can talk to it. Shuts down (gracefully) on drop.
+pub struct AxumServer {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl AxumServer {
+    /// Serves `app` on `127.0.0.1:0`.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port or runtime can be had.
+    pub fn start(app: axum::Router) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+        let addr = listener.local_addr().expect("local address");
+        listener.set_nonblocking(true).expect("a non-blocking listener, as tokio needs");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        thread::spawn(move || {
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("register the listener");
+                let shutdown = async {
+                    let _ = stopped.await;
+                };
+                let _ = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+            })
+        });
+        AxumServer { addr, stop: Some(stop) }
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for AxumServer {
+    fn drop(&mut self) {
+        // The thread ends once open connections close; nothing waits for it.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A client for loopback tests: 4xx/5xx are responses, not errors, and no request
+/// waits longer than 10 s.
+pub fn http_client() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+// ---------------------------------------------------------------------------------------
 // A real Pushgateway
 
 /// How long a Pushgateway gets to start before a test gives up.
