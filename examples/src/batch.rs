@@ -94,3 +94,20 @@ pub fn run(config: &BatchConfig) -> Result<BatchReport, PushError> {
     Pushgateway::new(config.pushgateway.clone()).job(JOB).filter(batch_family).push()?;
     Ok(BatchReport { imported, skipped, duration_seconds, finished_at })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_push_is_an_error_after_the_import_ran() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let config = BatchConfig { pushgateway: format!("127.0.0.1:{port}"), rows: 40, seed: 5 };
+        let error = run(&config).expect_err("nothing listens there");
+        assert!(matches!(error, PushError::Transport { method: "PUT", .. }), "{error:?}");
+        let rows = BATCH_IMPORT_ROWS_PROCESSED_TOTAL.labels(RowOutcome::Imported).get()
+            + BATCH_IMPORT_ROWS_PROCESSED_TOTAL.labels(RowOutcome::Skipped).get();
+        assert_eq!(rows, 40);
+        assert!(BATCH_IMPORT_LAST_SUCCESS_TIMESTAMP_SECONDS.get() > 0.0);
+    }
+}

@@ -130,3 +130,33 @@ fn run_task(task: Task, fails: bool, work: Option<Duration>) -> Result<(), TaskF
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_keeps_working_while_the_gateway_is_down() {
+        // A port that nothing listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let config = WorkerConfig {
+            pushgateway: format!("http://127.0.0.1:{port}"),
+            instance: "offline".to_owned(),
+            tasks: 12,
+            push_every: 5,
+            simulate_work: false,
+            seed: 3,
+        };
+        let report = run(&config);
+        assert_eq!(report.succeeded.iter().chain(&report.failed).sum::<u64>(), 12);
+        assert_eq!((report.pushes, report.push_errors.len(), report.last_push_failed), (0, 3, true));
+        assert!(report.push_errors.iter().all(|error| matches!(error, PushError::Transport { .. })));
+        // Every task was recorded all the same, ready for the next push.
+        let recorded: u64 = Task::ALL
+            .iter()
+            .flat_map(|task| [CallResult::Ok, CallResult::Error].map(|result| (*task, result)))
+            .map(|labels| WORKER_TASKS_TOTAL.labels(labels).get())
+            .sum();
+        assert_eq!(recorded, 12);
+    }
+}
