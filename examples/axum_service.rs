@@ -12,20 +12,16 @@
 //! The first line printed is `serving http://HOST:PORT/ (metrics at /metrics)`; it then
 //! runs until killed. The routes are in `examples/src/web.rs`.
 
-use metricsmith_examples::cli::Flags;
+use metricsmith_examples::cli::{self, Flags};
 use metricsmith_examples::web;
 
 const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+const USAGE: &str = "usage: axum_service [--addr HOST:PORT]   (default 127.0.0.1:3000)";
 
 #[tokio::main]
 async fn main() {
-    let addr = match Flags::parse(std::env::args().skip(1), &["addr"]) {
-        Ok(flags) => flags.text("addr", DEFAULT_ADDR),
-        Err(message) => {
-            eprintln!("{message}\nusage: axum_service [--addr HOST:PORT]   (default {DEFAULT_ADDR})");
-            std::process::exit(2);
-        }
-    };
+    let flags = cli::or_usage(Flags::parse(std::env::args().skip(1), &["addr"]), USAGE);
+    let addr = flags.text("addr", DEFAULT_ADDR);
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(listener) => listener,
         Err(error) => {

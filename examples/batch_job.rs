@@ -11,19 +11,13 @@
 //! It exits with status 1 if the push fails. The job is in `examples/src/batch.rs`.
 
 use metricsmith_examples::batch::{self, BatchConfig};
-use metricsmith_examples::cli::Flags;
+use metricsmith_examples::cli::{self, Flags};
 
 const USAGE: &str = "usage: batch_job [--pushgateway URL] [--rows N]\n\
                      defaults: --pushgateway http://127.0.0.1:9091 --rows 10000";
 
 fn main() {
-    let config = match config() {
-        Ok(config) => config,
-        Err(message) => {
-            eprintln!("{message}\n{USAGE}");
-            std::process::exit(2);
-        }
-    };
+    let config = cli::or_usage(config(), USAGE);
     match batch::run(&config) {
         Ok(report) => println!(
             "imported {} rows, skipped {}, in {:.6} s; pushed to {}",

@@ -12,20 +12,14 @@
 //! `examples/src/worker.rs`.
 
 use metricsmith::LabelValue;
-use metricsmith_examples::cli::Flags;
+use metricsmith_examples::cli::{self, Flags};
 use metricsmith_examples::worker::{self, Task, WorkerConfig};
 
 const USAGE: &str = "usage: worker [--pushgateway URL] [--instance NAME] [--tasks N] [--push-every N]\n\
                      defaults: --pushgateway http://127.0.0.1:9091 --instance worker-1 --tasks 50 --push-every 10";
 
 fn main() {
-    let config = match config() {
-        Ok(config) => config,
-        Err(message) => {
-            eprintln!("{message}\n{USAGE}");
-            std::process::exit(2);
-        }
-    };
+    let config = cli::or_usage(config(), USAGE);
     println!("worker {}: {} tasks, pushing to {}", config.instance, config.tasks, config.pushgateway);
     let report = worker::run(&config);
     for task in Task::ALL {

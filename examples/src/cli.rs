@@ -53,6 +53,15 @@ impl Flags {
     }
 }
 
+/// The parsed command line, or, after printing the mistake and `usage` to stderr, an exit
+/// with status 2.
+pub fn or_usage<T>(parsed: Result<T, String>, usage: &str) -> T {
+    parsed.unwrap_or_else(|message| {
+        eprintln!("{message}\n{usage}");
+        std::process::exit(2)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

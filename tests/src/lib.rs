@@ -347,22 +347,14 @@ impl PrometheusServer {
         )
         .expect("write prometheus.yml");
         let port = free_loopback_port();
-        let log = File::create(dir.path().join("prometheus.log")).expect("create the log file");
-        let child = Command::new(binary)
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--log.level=warn")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("clone the log handle"))
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(5)))
-            .build()
-            .into();
+        let args = [
+            format!("--config.file={}", config.display()),
+            format!("--storage.tsdb.path={}", dir.path().join("data").display()),
+            format!("--web.listen-address=127.0.0.1:{port}"),
+            "--log.level=warn".to_owned(),
+        ];
+        let child = spawn_logged(binary, &args, &dir.path().join("prometheus.log"));
+        let agent = loopback_agent(Duration::from_secs(5));
         PrometheusServer { child, api: format!("http://127.0.0.1:{port}/api/v1"), agent, dir }
     }
 
@@ -528,11 +520,24 @@ impl Drop for AxumServer {
 /// A client for loopback tests: 4xx/5xx are responses, not errors, and no request
 /// waits longer than 10 s.
 pub fn http_client() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
+    loopback_agent(Duration::from_secs(10))
+}
+
+/// A client that returns 4xx/5xx responses instead of errors and gives up after `timeout`.
+fn loopback_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(timeout)).build().into()
+}
+
+/// Starts `binary` with `args`, no stdin, and stdout and stderr appended to `log`.
+fn spawn_logged(binary: &Path, args: &[String], log: &Path) -> Child {
+    let log = File::create(log).expect("create the log file");
+    Command::new(binary)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("clone the log handle"))
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -560,20 +565,9 @@ impl PushgatewayServer {
     pub fn start(binary: &Path) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_loopback_port();
-        let log = File::create(dir.path().join("pushgateway.log")).expect("create the log file");
-        let child = Command::new(binary)
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--log.level=warn")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("clone the log handle"))
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(5)))
-            .build()
-            .into();
+        let args = [format!("--web.listen-address=127.0.0.1:{port}"), "--log.level=warn".to_owned()];
+        let child = spawn_logged(binary, &args, &dir.path().join("pushgateway.log"));
+        let agent = loopback_agent(Duration::from_secs(5));
         let mut server = PushgatewayServer { child, url: format!("http://127.0.0.1:{port}"), agent, dir };
         server.wait_until_ready();
         server
