@@ -25,8 +25,14 @@ const SELF_METRIC: &str = "metricsmith_rejected_values_total";
 
 struct Reply {
     status: u16,
-    header: Box<dyn Fn(&str) -> Option<String>>,
+    headers: ureq::http::HeaderMap,
     body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).map(|value| value.to_str().unwrap().to_owned())
+    }
 }
 
 fn request(method: &str, url: &str, accept: Option<&str>) -> Reply {
@@ -51,8 +57,7 @@ fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
     let headers = response.headers().clone();
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_string().unwrap();
-    let header = move |name: &str| headers.get(name).map(|value| value.to_str().unwrap().to_owned());
-    Reply { status, header: Box::new(header), body }
+    Reply { status, headers, body }
 }
 
 /// Sends a raw `HEAD` and returns the response head (lower-cased) and whatever body
@@ -75,15 +80,15 @@ fn check_endpoint(addr: SocketAddr, path: &str) {
     // Prometheus' own Accept header gets OpenMetrics.
     let scrape = request("GET", &url, Some(PROMETHEUS_SERVER_ACCEPT));
     assert_eq!(scrape.status, 200);
-    assert_eq!((scrape.header)("content-type").as_deref(), Some(OPENMETRICS));
+    assert_eq!(scrape.header("content-type").as_deref(), Some(OPENMETRICS));
     assert!(scrape.body.contains(SELF_METRIC) && scrape.body.ends_with("# EOF\n"), "{}", scrape.body);
 
     // Plain text when asked for it, or when the client names no format.
     for accept in [Some("text/plain"), Some("*/*"), None] {
         let scrape = request("GET", &url, accept);
         assert_eq!(scrape.status, 200);
-        assert_eq!((scrape.header)("content-type").as_deref(), Some(PROMETHEUS_TEXT), "{accept:?}");
-        assert_eq!((scrape.header)("content-length"), Some(scrape.body.len().to_string()));
+        assert_eq!(scrape.header("content-type").as_deref(), Some(PROMETHEUS_TEXT), "{accept:?}");
+        assert_eq!(scrape.header("content-length"), Some(scrape.body.len().to_string()));
         assert!(scrape.body.contains(&format!("# TYPE {SELF_METRIC} counter\n")), "{accept:?}");
         assert!(!scrape.body.contains("# EOF"));
     }
@@ -115,7 +120,7 @@ fn check_endpoint(addr: SocketAddr, path: &str) {
     // Other methods are refused, saying which ones work.
     for reply in [post(&url), request("DELETE", &url, None)] {
         assert_eq!(reply.status, 405);
-        let allow = (reply.header)("allow").expect("an Allow header").replace(' ', "");
+        let allow = reply.header("allow").expect("an Allow header").replace(' ', "");
         assert!(allow.contains("GET") && allow.contains("HEAD"), "{allow}");
         assert!(!reply.body.contains(SELF_METRIC));
     }
