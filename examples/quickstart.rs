@@ -34,11 +34,10 @@ fn main() {
     loop {
         // A burst of new orders, then the worker drains some of the queue.
         let arrivals = 1 + (dice.next_unit() * 3.0) as usize;
-        let orders: Vec<Order> = (0..arrivals).map(|_| Order::random(&mut dice)).collect();
-        orders.iter().for_each(shop::enqueue);
-        for order in &orders {
-            shop::process_order(order, true);
+        for _ in 0..arrivals {
+            shop::enqueue(Order::random(&mut dice));
         }
+        while shop::process_next(true).is_some() {}
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -1,9 +1,12 @@
 //! The shop from the Python `prometheus_client` guides, instrumented with metricsmith:
-//! orders by outcome and payment method, the order queue's depth, and payment gateway
-//! latency by payment method. Charging is instrumented with `#[timed]`, `#[counted]`
+//! orders by outcome and payment method, the order queue's depth (read at scrape time
+//! by a callback, like the guides' `set_function`), and payment gateway latency by
+//! payment method. Charging is instrumented with `#[timed]`, `#[counted]`
 //! and `#[in_flight]`, so its calls, declines and latency also appear in the shared
 //! `function_calls_*` families (`function="charge"`).
 
+use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use metricsmith::{counted, in_flight, metric, timed, Counter, Gauge, Histogram, LabelSet, LabelValue};
@@ -49,7 +52,7 @@ pub struct OrderLabels {
 pub static ORDERS_PROCESSED_TOTAL: Counter<OrderLabels>;
 
 /// Orders currently waiting in the processing queue.
-#[metric]
+#[metric(callback = queue_depth_now)]
 pub static ORDER_QUEUE_DEPTH: Gauge;
 
 /// Payment gateway round-trip latency.
@@ -105,16 +108,42 @@ impl Order {
     }
 }
 
-/// Puts an order in the queue.
-pub fn enqueue(_order: &Order) {
-    ORDER_QUEUE_DEPTH.inc();
+/// The orders waiting to be processed. Nothing counts them: the queue depth gauge asks
+/// the queue itself at scrape time, so the two cannot drift apart.
+static ORDER_QUEUE: Mutex<VecDeque<Order>> = Mutex::new(VecDeque::new());
+
+/// The queue, also after a panic elsewhere while it was locked (a queue of plain values
+/// stays consistent).
+fn order_queue() -> std::sync::MutexGuard<'static, VecDeque<Order>> {
+    ORDER_QUEUE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Takes an order off the queue, charges it through the gateway and records the outcome.
-/// `simulate_latency` sleeps for the order's gateway latency (the quickstart does; tests
-/// record it without waiting).
-pub fn process_order(order: &Order, simulate_latency: bool) -> Outcome {
-    ORDER_QUEUE_DEPTH.dec();
+/// How many orders wait in the queue.
+pub fn queue_depth() -> usize {
+    order_queue().len()
+}
+
+/// The `order_queue_depth` callback, run at every scrape.
+fn queue_depth_now() -> f64 {
+    queue_depth() as f64
+}
+
+/// Puts an order at the end of the queue.
+pub fn enqueue(order: Order) {
+    order_queue().push_back(order);
+}
+
+/// Takes the next order off the queue, charges it through the gateway and records the
+/// outcome; `None` when the queue is empty. `simulate_latency` sleeps for the order's
+/// gateway latency (the quickstart does; tests record it without waiting).
+pub fn process_next(simulate_latency: bool) -> Option<(Order, Outcome)> {
+    // The lock is released before charging, which may sleep.
+    let order = order_queue().pop_front()?;
+    Some((order, process_order(&order, simulate_latency)))
+}
+
+/// Charges an order through the gateway and records the outcome.
+fn process_order(order: &Order, simulate_latency: bool) -> Outcome {
     let outcome = match charge(order, simulate_latency) {
         Ok(()) => Outcome::Success,
         Err(Declined) => Outcome::Declined,

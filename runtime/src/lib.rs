@@ -52,6 +52,12 @@ mod metrics;
 mod registry;
 mod rejected;
 mod serve;
+mod service;
+
+#[cfg(feature = "axum")]
+pub mod axum;
+#[cfg(feature = "push")]
+pub mod push;
 
 pub use encode::{render, render_for_accept, Format};
 pub use family::{Family, Group, Meta, MetricType, Number, Sample};
@@ -202,9 +208,12 @@ pub use metricsmith_macros::counted;
 pub use metricsmith_macros::in_flight;
 pub use registry::{check_registry, DuplicateMetric};
 pub use serve::{serve, serve_with, Credentials, ServeError, ServeOptions, Server};
+pub use service::MetricsService;
 
-/// The README's examples, compiled as doctests so they cannot go stale.
-#[cfg(doctest)]
+/// The README's examples, compiled as doctests so they cannot go stale. Some use the
+/// `axum` and `push` features, which `cargo test --workspace` turns on (the tests crate
+/// enables them).
+#[cfg(all(doctest, feature = "axum", feature = "push"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 

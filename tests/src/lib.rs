@@ -41,6 +41,9 @@ pub enum Tool {
     Prometheus,
     /// A Python interpreter (`python3`, else `python`) that can import `prometheus_client`.
     PythonClient,
+    /// `prometheus-pushgateway` from the Debian package of that name (`pushgateway`
+    /// elsewhere).
+    Pushgateway,
 }
 
 impl Tool {
@@ -50,6 +53,7 @@ impl Tool {
             Tool::Promtool => "promtool",
             Tool::Prometheus => "prometheus",
             Tool::PythonClient => "python3 with prometheus_client",
+            Tool::Pushgateway => "prometheus-pushgateway",
         }
     }
 
@@ -58,6 +62,7 @@ impl Tool {
         match self {
             Tool::Promtool | Tool::Prometheus => "apt-get install prometheus",
             Tool::PythonClient => "pip install prometheus_client",
+            Tool::Pushgateway => "apt-get install prometheus-pushgateway",
         }
     }
 
@@ -66,6 +71,7 @@ impl Tool {
         static PROMTOOL: OnceLock<Option<PathBuf>> = OnceLock::new();
         static PROMETHEUS: OnceLock<Option<PathBuf>> = OnceLock::new();
         static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
+        static PUSHGATEWAY: OnceLock<Option<PathBuf>> = OnceLock::new();
         match self {
             Tool::Promtool => PROMTOOL.get_or_init(|| find_on_path("promtool")),
             Tool::Prometheus => PROMETHEUS.get_or_init(|| find_on_path("prometheus")),
@@ -80,6 +86,8 @@ impl Tool {
                         .is_ok_and(|status| status.success())
                 })
             }),
+            Tool::Pushgateway => PUSHGATEWAY
+                .get_or_init(|| ["prometheus-pushgateway", "pushgateway"].into_iter().find_map(find_on_path)),
         }
         .clone()
     }
@@ -156,10 +164,11 @@ pub fn render_text(format: metricsmith::Format) -> String {
 /// enqueued, and the first `processed` of them are processed without sleeping.
 pub fn drive_shop(orders: usize, processed: usize) {
     let mut dice = Dice::new(0x5eed);
-    let orders: Vec<Order> = (0..orders).map(|_| Order::random(&mut dice)).collect();
-    orders.iter().for_each(shop::enqueue);
-    for order in orders.iter().take(processed) {
-        shop::process_order(order, false);
+    for _ in 0..orders {
+        shop::enqueue(Order::random(&mut dice));
+    }
+    for _ in 0..processed {
+        shop::process_next(false).expect("an order is waiting");
     }
 }
 
@@ -402,22 +411,14 @@ impl PrometheusServer {
         )
         .expect("write prometheus.yml");
         let port = free_loopback_port();
-        let log = File::create(dir.path().join("prometheus.log")).expect("create the log file");
-        let child = Command::new(binary)
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--log.level=warn")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("clone the log handle"))
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(5)))
-            .build()
-            .into();
+        let args = [
+            format!("--config.file={}", config.display()),
+            format!("--storage.tsdb.path={}", dir.path().join("data").display()),
+            format!("--web.listen-address=127.0.0.1:{port}"),
+            "--log.level=warn".to_owned(),
+        ];
+        let child = spawn_logged(binary, &args, &dir.path().join("prometheus.log"));
+        let agent = loopback_agent(Duration::from_secs(5));
         PrometheusServer { child, api: format!("http://127.0.0.1:{port}/api/v1"), agent, dir }
     }
 
@@ -566,4 +567,281 @@ pub fn threads_named(name: &str) -> Option<usize> {
         .filter(|comm| comm.strip_suffix(b"\n").unwrap_or(comm) == short)
         .count();
     Some(named)
+}
+
+// ---------------------------------------------------------------------------------------
+// axum apps on loopback
+
+/// An axum router served on a free loopback port by a tokio runtime on a thread of its
+/// own, so blocking clients can talk to it. Shuts down (gracefully) on drop.
+pub struct AxumServer {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl AxumServer {
+    /// Serves `app` on `127.0.0.1:0`.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port or runtime can be had.
+    pub fn start(app: axum::Router) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+        let addr = listener.local_addr().expect("local address");
+        listener.set_nonblocking(true).expect("a non-blocking listener, as tokio needs");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        thread::spawn(move || {
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("register the listener");
+                let shutdown = async {
+                    let _ = stopped.await;
+                };
+                let _ = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+            })
+        });
+        AxumServer { addr, stop: Some(stop) }
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for AxumServer {
+    fn drop(&mut self) {
+        // The thread ends once open connections close; nothing waits for it.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A client for loopback tests: 4xx/5xx are responses, not errors, and no request
+/// waits longer than 10 s.
+pub fn http_client() -> ureq::Agent {
+    loopback_agent(Duration::from_secs(10))
+}
+
+/// A client that returns 4xx/5xx responses instead of errors and gives up after `timeout`.
+fn loopback_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(timeout)).build().into()
+}
+
+/// Starts `binary` with `args`, no stdin, and stdout and stderr appended to `log`.
+fn spawn_logged(binary: &Path, args: &[String], log: &Path) -> Child {
+    let log = File::create(log).expect("create the log file");
+    Command::new(binary)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("clone the log handle"))
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()))
+}
+
+// ---------------------------------------------------------------------------------------
+// A real Pushgateway
+
+/// How long a Pushgateway gets to start before a test gives up.
+pub const PUSHGATEWAY_PATIENCE: Duration = Duration::from_secs(30);
+
+/// A Pushgateway on a free loopback port, without persistence, logging to a temp dir.
+/// Killed on drop, also when the test panics. Start one per test: groups and the
+/// gateway's type checks are shared by everything pushed to it.
+pub struct PushgatewayServer {
+    child: Child,
+    url: String,
+    agent: ureq::Agent,
+    dir: tempfile::TempDir,
+}
+
+impl PushgatewayServer {
+    /// Starts `binary` and waits until it reports ready.
+    ///
+    /// # Panics
+    ///
+    /// When it exits or is not ready within [`PUSHGATEWAY_PATIENCE`] (with its log).
+    pub fn start(binary: &Path) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_loopback_port();
+        let args = [format!("--web.listen-address=127.0.0.1:{port}"), "--log.level=warn".to_owned()];
+        let child = spawn_logged(binary, &args, &dir.path().join("pushgateway.log"));
+        let agent = loopback_agent(Duration::from_secs(5));
+        let mut server = PushgatewayServer { child, url: format!("http://127.0.0.1:{port}"), agent, dir };
+        server.wait_until_ready();
+        server
+    }
+
+    fn wait_until_ready(&mut self) {
+        let deadline = Instant::now() + PUSHGATEWAY_PATIENCE;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("the pushgateway exited with {status}:\n{}", self.log());
+            }
+            let ready = self.agent.get(format!("{}/-/ready", self.url)).call();
+            if ready.is_ok_and(|response| response.status() == 200) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the pushgateway was not ready within {PUSHGATEWAY_PATIENCE:?}:\n{}", self.log());
+    }
+
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Its log so far, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("pushgateway.log")).unwrap_or_default()
+    }
+
+    /// What Prometheus would scrape from it: every pushed series (with `job` and the
+    /// grouping labels), `push_time_seconds`, and its own metrics, as text 0.0.4.
+    pub fn scrape(&self) -> String {
+        let mut response = self
+            .agent
+            .get(format!("{}/metrics", self.url))
+            .header("Accept", "text/plain; version=0.0.4")
+            .call()
+            .unwrap_or_else(|error| panic!("scraping the pushgateway failed: {error}\n{}", self.log()));
+        assert_eq!(response.status(), 200, "scraping the pushgateway");
+        response.body_mut().read_to_string().expect("a UTF-8 scrape")
+    }
+
+    /// The scraped samples named `name` whose labels include every pair of `labels`.
+    pub fn samples(&self, name: &str, labels: &[(&str, &str)]) -> Vec<TextSample> {
+        let scrape = self.scrape();
+        parse_text_samples(&scrape)
+            .into_iter()
+            .filter(|sample| sample.name == name && sample.has_labels(labels))
+            .collect()
+    }
+
+    /// The value of the one scraped sample named `name` with (at least) `labels`, or
+    /// `None` when there is none.
+    ///
+    /// # Panics
+    ///
+    /// When several samples match.
+    pub fn value(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+        match &self.samples(name, labels)[..] {
+            [] => None,
+            [only] => Some(only.value),
+            several => panic!("{} samples of {name} match {labels:?}: {several:?}", several.len()),
+        }
+    }
+
+    /// Sends `body` (text format) with `method` to `path` below the gateway's URL,
+    /// bypassing metricsmith: a second client, to set up what a test checks against.
+    /// Returns the status and the reply.
+    pub fn raw(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+        let url = format!("{}{path}", self.url);
+        let content_type = "text/plain; version=0.0.4; charset=utf-8";
+        let result = match method {
+            "PUT" => self.agent.put(&url).header("Content-Type", content_type).send(body),
+            "POST" => self.agent.post(&url).header("Content-Type", content_type).send(body),
+            "DELETE" => self.agent.delete(&url).call(),
+            other => panic!("unsupported method {other}"),
+        };
+        let mut response = result.unwrap_or_else(|error| panic!("{method} {url}: {error}"));
+        let status = response.status().as_u16();
+        (status, response.body_mut().read_to_string().unwrap_or_default())
+    }
+}
+
+impl Drop for PushgatewayServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One sample line of a text-format exposition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextSample {
+    /// The sample name, e.g. `x_total` or `x_bucket`.
+    pub name: String,
+    /// Unescaped label values by label name.
+    pub labels: BTreeMap<String, String>,
+    /// The value.
+    pub value: f64,
+}
+
+impl TextSample {
+    /// Whether every `(name, value)` pair is among its labels.
+    pub fn has_labels(&self, labels: &[(&str, &str)]) -> bool {
+        labels.iter().all(|(name, value)| self.labels.get(*name).is_some_and(|actual| actual == value))
+    }
+}
+
+/// The sample lines of a text-format 0.0.4 exposition (comments skipped).
+///
+/// # Panics
+///
+/// On a line this small parser cannot read, naming it.
+pub fn parse_text_samples(text: &str) -> Vec<TextSample> {
+    text.lines().filter(|line| !line.is_empty() && !line.starts_with('#')).map(parse_sample_line).collect()
+}
+
+fn parse_sample_line(line: &str) -> TextSample {
+    let bad = || -> ! { panic!("cannot parse the sample line `{line}`") };
+    let name_end = line.find(['{', ' ']).unwrap_or_else(|| bad());
+    let mut rest = &line[name_end..];
+    let mut labels = BTreeMap::new();
+    if let Some(mut inner) = rest.strip_prefix('{') {
+        // `name="value"` pairs separated by commas, up to `}`.
+        loop {
+            inner = inner.trim_start_matches(',');
+            if let Some(after) = inner.strip_prefix('}') {
+                rest = after;
+                break;
+            }
+            let (label, after) = inner.split_once("=\"").unwrap_or_else(|| bad());
+            let mut value = String::new();
+            let mut chars = after.char_indices();
+            let end = loop {
+                match chars.next().unwrap_or_else(|| bad()) {
+                    (end, '"') => break end,
+                    (_, '\\') => match chars.next().unwrap_or_else(|| bad()).1 {
+                        'n' => value.push('\n'),
+                        escaped => value.push(escaped),
+                    },
+                    (_, other) => value.push(other),
+                }
+            };
+            labels.insert(label.to_owned(), value);
+            inner = &after[end + 1..];
+        }
+    }
+    let value = rest.split_whitespace().next().unwrap_or_else(|| bad());
+    TextSample { name: line[..name_end].to_owned(), labels, value: value.parse().unwrap_or_else(|_| bad()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_lines_parse_with_escapes_and_special_values() {
+        let text = "# HELP x X.\n# TYPE x gauge\nx 1.5e+09\n\
+                    y_bucket{path=\"/a\\\\b\",say=\"\\\"hi\\\"\\n\",le=\"+Inf\"} 3\nz{} NaN 1700000000\nw -Inf\n";
+        let samples = parse_text_samples(text);
+        assert_eq!(samples.len(), 4);
+        assert_eq!((samples[0].name.as_str(), samples[0].value), ("x", 1.5e9));
+        assert!(samples[0].labels.is_empty());
+        assert_eq!(samples[1].value, 3.0);
+        assert!(samples[1].has_labels(&[("path", "/a\\b"), ("say", "\"hi\"\n"), ("le", "+Inf")]));
+        assert!(!samples[1].has_labels(&[("path", "/a")]));
+        assert!(samples[2].value.is_nan() && samples[2].labels.is_empty());
+        assert_eq!(samples[3].value, f64::NEG_INFINITY);
+    }
 }

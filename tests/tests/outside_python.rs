@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 
 use metricsmith::{metric, Gauge, LabelValue};
 use metricsmith_examples::shop::{
-    OrderLabels, Outcome, PaymentMethod, ORDERS_PROCESSED_TOTAL, ORDER_QUEUE_DEPTH,
-    PAYMENT_GATEWAY_DURATION_SECONDS,
+    self, OrderLabels, Outcome, PaymentMethod, ORDERS_PROCESSED_TOTAL, PAYMENT_GATEWAY_DURATION_SECONDS,
 };
 
 use escaping::{
@@ -91,7 +90,7 @@ fn shop_samples(parser: PythonParser) -> BTreeMap<SampleKey, f64> {
             expected.insert(key("orders_processed_total", &labels), value as f64);
         }
     }
-    expected.insert(key("order_queue_depth", &[]), ORDER_QUEUE_DEPTH.get());
+    expected.insert(key("order_queue_depth", &[]), shop::queue_depth() as f64);
     let bounds = PAYMENT_GATEWAY_DURATION_SECONDS.buckets();
     for (method, method_text) in methods {
         let series = PAYMENT_GATEWAY_DURATION_SECONDS.labels(method);
@@ -116,7 +115,7 @@ fn both_parsers_read_back_exactly_the_shop_values() {
     };
     drive_shop(200, 180);
     assert!(
-        ORDER_QUEUE_DEPTH.get() == 20.0
+        shop::queue_depth() as f64 == 20.0
             && PAYMENT_GATEWAY_DURATION_SECONDS.labels(PaymentMethod::Card).count() > 0
     );
 

@@ -47,7 +47,8 @@ fn scrapes_after_the_first_allocate_nothing() {
     // Real histograms, labelled counters and function families in the registry.
     let mut dice = shop::Dice::new(7);
     for _ in 0..20 {
-        shop::process_order(&shop::Order::random(&mut dice), false);
+        shop::enqueue(shop::Order::random(&mut dice));
+        shop::process_next(false);
     }
     for format in [Format::Prometheus, Format::OpenMetrics] {
         let mut out = Vec::new();
