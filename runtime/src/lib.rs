@@ -43,23 +43,27 @@
 // Lets this crate use its own macros, whose expansions name `::metricsmith`.
 extern crate self as metricsmith;
 
+mod collect;
 mod encode;
 mod family;
 mod functions;
 mod labels;
 mod metrics;
+#[cfg(all(feature = "process", target_os = "linux"))]
+mod process;
 mod registry;
 mod rejected;
 mod serve;
 
 pub use encode::{render, render_for_accept, Format};
-pub use family::{Family, Group, Meta, MetricType, Number, Sample};
+pub use family::{CollectError, Family, Group, Meta, MetricType, Number, Sample};
 pub use functions::CallResult;
 pub use labels::{LabelSet, LabelValue, NamedLabelValue};
 pub use metrics::{
     Counter, CounterSeries, FloatCounter, FloatCounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries,
     HistogramTimer, InProgress, Info, StateSet, Summary, SummarySeries, DEFAULT_BUCKETS,
 };
+pub use metrics::{CallbackValue, CollectedValues, Collector};
 pub use metricsmith_macros::{metric, LabelSet, LabelValue, Metrics};
 
 /// Records how long every call of a function takes, in seconds.
@@ -217,7 +221,11 @@ pub mod __private {
         COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::labels::__split_index;
-    pub use crate::metrics::{CallbackGauge, GroupStorage, Instrument, SeriesBudgetMessage};
+    pub use crate::family::{CollectError, MetricType};
+    pub use crate::metrics::{
+        CallbackCollector, CallbackValue, Collected, GroupStorage, Instrument, ScrapeTimeInstrument,
+        SeriesBudgetMessage,
+    };
     pub use crate::registry::{Registration, REGISTRY};
     pub use ::core;
     pub use ::linkme;

@@ -99,8 +99,11 @@ impl Format {
 pub fn render(format: Format, out: &mut Vec<u8>) {
     let mut sample = Sample::default();
     // A family without series (e.g. `function_calls_total` when no function is
-    // `#[counted]`) has nothing to say: no HELP or TYPE lines either.
-    for metric in registry().metrics.iter().filter(|metric| metric.family.series_count() > 0) {
+    // `#[counted]`) has nothing to say: no HELP or TYPE lines either; nor has one whose
+    // values are read at scrape time when reading them fails (counted by `collect`).
+    for metric in registry().metrics.iter().filter(|metric| {
+        metric.family.series_count() > 0 && crate::collect::collect(metric)
+    }) {
         render_family(format, metric, &mut sample, out);
     }
     if format == Format::OpenMetrics {
