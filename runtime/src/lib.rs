@@ -43,6 +43,8 @@
 // Lets this crate use its own macros, whose expansions name `::metricsmith`.
 extern crate self as metricsmith;
 
+mod build_info;
+mod catalog;
 mod collect;
 mod encode;
 mod family;
@@ -53,8 +55,10 @@ mod metrics;
 mod process;
 mod registry;
 mod rejected;
+mod rules;
 mod serve;
 
+pub use catalog::{catalog, Catalog, CatalogLabel, CatalogMetric};
 pub use encode::{render, render_for_accept, Format};
 pub use family::{CollectError, Family, Group, Meta, MetricType, Number, Sample};
 pub use functions::CallResult;
@@ -204,6 +208,7 @@ pub use metricsmith_macros::counted;
 /// ```
 pub use metricsmith_macros::in_flight;
 pub use registry::{check_registry, DuplicateMetric};
+pub use rules::RuleOptions;
 pub use serve::{serve, serve_with, ServeError, ServeOptions, Server};
 
 /// The README's examples, compiled as doctests so they cannot go stale.
