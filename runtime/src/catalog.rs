@@ -158,8 +158,14 @@ impl Catalog {
                 .labels
                 .iter()
                 .map(|label| {
-                    let values: Vec<String> =
-                        label.values.iter().map(|value| format!("`{}`", markdown_cell(value))).collect();
+                    let values: Vec<String> = label
+                        .values
+                        .iter()
+                        .map(|value| match *value {
+                            "" => "`\"\"`".to_owned(),
+                            value => format!("`{}`", markdown_cell(value)),
+                        })
+                        .collect();
                     format!("`{}`: {}", label.name, values.join(", "))
                 })
                 .collect();
