@@ -59,7 +59,7 @@ impl Catalog {
     /// Recording rules (with `window` = `5m`):
     /// - `function:function_calls:rate5m`: calls per second;
     /// - `function:function_calls_errors:ratio_rate5m`: fraction of calls whose
-    ///   `result` is `error` or `panic`;
+    ///   `result` is `error` or `panic` (0 for a function without such series);
     /// - `function:function_calls_duration_seconds:p99_rate5m`: 99th percentile latency.
     ///
     /// Alerting rules: `FunctionErrorRatioHigh` and `FunctionLatencyP99High`, firing after
@@ -110,7 +110,11 @@ impl Catalog {
                 out,
                 "      - record: function:function_calls:rate{window}\n        expr: {by} (rate({CALLS}[{window}]))\n\
                  \x20     - record: function:function_calls_errors:ratio_rate{window}\n        expr: |\n\
-                 \x20         {by} (rate({CALLS}{{result=~\"error|panic\"}}[{window}]))\n\
+                 \x20         (\n\
+                 \x20           {by} (rate({CALLS}{{result=~\"error|panic\"}}[{window}]))\n\
+                 \x20           or\n\
+                 \x20           0 * {by} (rate({CALLS}[{window}]))\n\
+                 \x20         )\n\
                  \x20         /\n\
                  \x20         {by} (rate({CALLS}[{window}]))\n"
             );
