@@ -324,13 +324,31 @@ impl PrometheusServer {
     ///
     /// When it does not start (with its log).
     pub fn start(binary: &Path, target: SocketAddr) -> Self {
+        Self::start_with_rules(binary, target, None)
+    }
+
+    /// Starts `binary` scraping `http://target/metrics`, evaluating `rules` (the YAML of
+    /// a rule file) every second when given.
+    ///
+    /// # Panics
+    ///
+    /// When it does not start (with its log).
+    pub fn start_with_rules(binary: &Path, target: SocketAddr, rules: Option<&str>) -> Self {
         assert!(target.ip().is_loopback(), "only loopback targets: {target}");
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("prometheus.yml");
+        let rule_files = match rules {
+            Some(rules) => {
+                let path = dir.path().join("rules.yml");
+                std::fs::write(&path, rules).expect("write rules.yml");
+                format!("rule_files:\n  - '{}'\n", path.display())
+            }
+            None => String::new(),
+        };
         std::fs::write(
             &config,
             format!(
-                "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+                "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n{rule_files}\
                  scrape_configs:\n  - job_name: {job}\n    metrics_path: /metrics\n    \
                  static_configs:\n      - targets: ['{target}']\n",
                 job = Self::JOB
