@@ -436,12 +436,22 @@ impl Instrument<'_> {
     /// the wrong arguments or return type is one error there; a collector is coerced to
     /// `&dyn Collector<Labels = L>`, also spanned on its path.
     pub(crate) fn scrape_time_family(&self, runtime: &TokenStream) -> Option<TokenStream> {
+        // On another type, `validate` reported the option; expanding it would only add
+        // type errors about the same mistake.
+        if !matches!(self.instrument_type, InstrumentType::Gauge | InstrumentType::FloatCounter) {
+            return None;
+        }
         let ty = self.ty;
         let labels = quote!(<#ty as #runtime::__private::ScrapeTimeInstrument>::Labels);
         let (source_items, source) = match (&self.options.callback, &self.options.collector) {
             (Some((_, path)), _) => {
                 let span = first_token_span(path);
-                let call = if has_labels(ty) { quote!(#path(__labels)) } else { quote!(#path()) };
+                // Spanned whole on the path, so an error about the call or its return
+                // type points there rather than at the attribute.
+                let call = match has_labels(ty) {
+                    true => quote_spanned!(span=> #path(__labels)),
+                    false => quote_spanned!(span=> #path()),
+                };
                 let read = quote_spanned! {span=>
                     #runtime::__private::CallbackValue::into_value(#call)
                 };
