@@ -143,8 +143,9 @@ impl InstrumentOptions {
                 Some(syn::Expr::Path(syn::ExprPath { path, qself: None, .. })) => {
                     self.callback = Some((meta.path.clone(), path));
                 }
-                Some(other) => errors
-                    .error(other, format!("`callback` takes the path of a function, e.g. {example}")),
+                Some(other) => {
+                    errors.error(other, format!("`callback` takes the path of a function, e.g. {example}"))
+                }
             }
         } else if meta.path.is_ident("collector") {
             let example = "`collector = QUEUE_STATS`";
@@ -155,7 +156,9 @@ impl InstrumentOptions {
                 }
                 Some(other) => errors.error(
                     other,
-                    format!("`collector` takes the path of a static that implements `Collector`, e.g. {example}"),
+                    format!(
+                        "`collector` takes the path of a static that implements `Collector`, e.g. {example}"
+                    ),
                 ),
             }
         } else if meta.path.is_ident("labels") {
@@ -292,7 +295,9 @@ impl Instrument<'_> {
             }
         }
         let scrape_time = [("callback", &self.options.callback), ("collector", &self.options.collector)];
-        for (option, key) in scrape_time.iter().filter_map(|(option, given)| Some((option, &given.as_ref()?.0))) {
+        for (option, key) in
+            scrape_time.iter().filter_map(|(option, given)| Some((option, &given.as_ref()?.0)))
+        {
             match self.instrument_type {
                 InstrumentType::Gauge | InstrumentType::FloatCounter => {}
                 InstrumentType::Counter => errors.error(

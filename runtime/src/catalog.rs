@@ -228,7 +228,11 @@ impl Catalog {
                 }
                 out.push_str("]}");
             }
-            let _ = write!(out, "],\"label_sets\":{},\"series\":{},\"buckets\":[", metric.label_sets, metric.series);
+            let _ = write!(
+                out,
+                "],\"label_sets\":{},\"series\":{},\"buckets\":[",
+                metric.label_sets, metric.series
+            );
             for (position, bound) in metric.buckets.iter().enumerate() {
                 if position > 0 {
                     out.push(',');

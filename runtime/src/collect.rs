@@ -47,8 +47,9 @@ struct CollectFailures {
 
 impl CollectFailures {
     fn families(&self) -> &[&'static Registered] {
-        self.families
-            .get_or_init(|| registry().metrics.iter().filter(|metric| metric.family.reads_at_scrape()).collect())
+        self.families.get_or_init(|| {
+            registry().metrics.iter().filter(|metric| metric.family.reads_at_scrape()).collect()
+        })
     }
 }
 
@@ -91,5 +92,35 @@ static ENTRY: Registration = Registration::Metric { meta: &META, family: &FAILUR
 /// Collect failures of the family named `name` so far (for tests).
 #[cfg(test)]
 pub(crate) fn failures(name: &str) -> Option<u64> {
-    registry().metrics.iter().find(|metric| metric.meta.name == name).map(|metric| metric.collect_failures.load(Relaxed))
+    registry()
+        .metrics
+        .iter()
+        .find(|metric| metric.meta.name == name)
+        .map(|metric| metric.collect_failures.load(Relaxed))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{metric, Format, Gauge};
+
+    fn unreachable_source() -> Result<f64, String> {
+        Err("source unreachable".to_owned())
+    }
+
+    /// Depth of a queue whose source is down.
+    #[metric(callback = unreachable_source)]
+    static UNREACHABLE_QUEUE_DEPTH: Gauge;
+
+    #[test]
+    fn a_failing_family_is_left_out_and_counted() {
+        let before = super::failures("unreachable_queue_depth").expect("registered");
+        let mut out = Vec::new();
+        crate::render(Format::Prometheus, &mut out);
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(!text.contains("unreachable_queue_depth "), "{text}");
+        assert!(text.contains("metricsmith_collect_failures_total{metric=\"unreachable_queue_depth\"}"));
+        // Other tests may render meanwhile, each counting one more failure.
+        assert!(super::failures("unreachable_queue_depth").expect("registered") > before);
+        let _ = &UNREACHABLE_QUEUE_DEPTH;
+    }
 }

@@ -63,11 +63,11 @@ pub use encode::{render, render_for_accept, Format};
 pub use family::{CollectError, Family, Group, Meta, MetricType, Number, Sample};
 pub use functions::CallResult;
 pub use labels::{LabelSet, LabelValue, NamedLabelValue};
+pub use metrics::{CallbackValue, CollectedValues, Collector};
 pub use metrics::{
     Counter, CounterSeries, FloatCounter, FloatCounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries,
     HistogramTimer, InProgress, Info, StateSet, Summary, SummarySeries, DEFAULT_BUCKETS,
 };
-pub use metrics::{CallbackValue, CollectedValues, Collector};
 pub use metricsmith_macros::{metric, LabelSet, LabelValue, Metrics};
 
 /// Records how long every call of a function takes, in seconds.
@@ -219,6 +219,7 @@ struct ReadmeDoctests;
 /// What generated code uses. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::family::{CollectError, MetricType};
     pub use crate::family::{Group, Meta};
     pub use crate::functions::{
         call, counted_cells, in_flight_series, str_eq, timed_series, Call, CountedMetric, CountedSite,
@@ -226,7 +227,6 @@ pub mod __private {
         COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::labels::__split_index;
-    pub use crate::family::{CollectError, MetricType};
     pub use crate::metrics::{
         CallbackCollector, CallbackValue, Collected, GroupStorage, Instrument, ScrapeTimeInstrument,
         SeriesBudgetMessage,

@@ -161,7 +161,8 @@ fn callbacks_are_read_at_every_scrape() {
     assert_eq!(family_lines(&text, "db_pool_connections")[2..], ["db_pool_connections 4"]);
     // Healthy families count no failure (other tests' failures stay counted).
     let again = scrape();
-    for metric in ["shop_uptime_seconds", "shop_queue_length", "broker_queue_messages", "db_pool_connections"] {
+    for metric in ["shop_uptime_seconds", "shop_queue_length", "broker_queue_messages", "db_pool_connections"]
+    {
         assert_eq!(failures(&again, metric), failures(&text, metric), "{metric}");
     }
     assert_eq!(failures(&again, "shop_uptime_seconds"), 0);
@@ -176,7 +177,11 @@ fn check_failure(mode_cell: &AtomicU8, mode: u8, family: &str, healthy_lines: us
     let second = scrape();
     mode_cell.store(WORKS, Relaxed);
     for text in [&first, &second] {
-        assert_eq!(family_lines(text, family), Vec::<&str>::new(), "mode {mode}: `{family}` is left out:\n{text}");
+        assert_eq!(
+            family_lines(text, family),
+            Vec::<&str>::new(),
+            "mode {mode}: `{family}` is left out:\n{text}"
+        );
         assert_eq!(family_lines(text, "shop_uptime_seconds").len(), 3, "the rest of the scrape is whole");
         assert_eq!(family_lines(text, "shop_queue_length").len(), 4);
     }
@@ -210,7 +215,8 @@ fn the_static_of_a_callback_gauge_is_not_what_renders() {
     // The declared static holds no values of its own: the callback is the source.
     SHOP_UPTIME_SECONDS.set(99.0);
     assert!(scrape().contains("\nshop_uptime_seconds 12.5\n"));
-    let _ = (&SHOP_QUEUE_LENGTH, &BROKER_QUEUE_MESSAGES, &INTERFACE_RECEIVED_BYTES_TOTAL, &DB_POOL_CONNECTIONS);
+    let _ =
+        (&SHOP_QUEUE_LENGTH, &BROKER_QUEUE_MESSAGES, &INTERFACE_RECEIVED_BYTES_TOTAL, &DB_POOL_CONNECTIONS);
 }
 
 #[test]
@@ -243,7 +249,9 @@ fn outside_parsers_accept_a_scrape_with_a_failing_family() {
             let broker = failures
                 .samples
                 .iter()
-                .find(|sample| sample.labels.get("metric").map(String::as_str) == Some("broker_queue_messages"))
+                .find(|sample| {
+                    sample.labels.get("metric").map(String::as_str) == Some("broker_queue_messages")
+                })
                 .expect("a series per scrape-time family");
             assert!(broker.value >= 1.0, "{parser:?}: {broker:?}");
         }

@@ -51,7 +51,9 @@ fn catalog_series_counts_equal_what_a_scrape_contains() {
     let names: BTreeSet<&str> = catalog.metrics.iter().map(|metric| metric.name).collect();
     let scraped_names: BTreeSet<&str> = scraped.keys().map(String::as_str).collect();
     assert_eq!(names, scraped_names, "the catalog lists exactly the scraped families");
-    for expected in ["payment_gateway_duration_seconds", "function_calls_total", "build_info", "process_threads"] {
+    for expected in
+        ["payment_gateway_duration_seconds", "function_calls_total", "build_info", "process_threads"]
+    {
         assert!(names.contains(expected), "{expected} is catalogued");
     }
 
@@ -80,7 +82,8 @@ fn catalog_series_counts_equal_what_a_scrape_contains() {
     assert_eq!(gateway.series, 3 * (8 + 3));
     assert!(gateway.file.ends_with("shop.rs") && gateway.module.ends_with("::shop"), "{gateway:?}");
     let build = catalog.get("build_info").expect("build_info");
-    let pairs: Vec<(&str, &[&str])> = build.labels.iter().map(|label| (label.name, &label.values[..])).collect();
+    let pairs: Vec<(&str, &[&str])> =
+        build.labels.iter().map(|label| (label.name, &label.values[..])).collect();
     assert_eq!(
         pairs,
         [("version", &[env!("CARGO_PKG_VERSION")][..]), ("commit", &["0123abc"][..]), ("branch", &[""][..])]
@@ -142,11 +145,17 @@ fn json_and_markdown_carry_every_metric() {
         let expected: Vec<(String, Vec<String>)> = metric
             .labels
             .iter()
-            .map(|label| (label.name.to_owned(), label.values.iter().map(|value| value.to_string()).collect()))
+            .map(|label| {
+                (label.name.to_owned(), label.values.iter().map(|value| value.to_string()).collect())
+            })
             .collect();
         assert_eq!(labels, expected, "{name}");
-        let buckets: Vec<f64> =
-            listed["buckets"].as_array().expect("buckets").iter().map(|bound| bound.as_f64().expect("number")).collect();
+        let buckets: Vec<f64> = listed["buckets"]
+            .as_array()
+            .expect("buckets")
+            .iter()
+            .map(|bound| bound.as_f64().expect("number"))
+            .collect();
         assert_eq!(buckets, metric.buckets, "{name}");
     }
     assert_eq!(json_metric(&json, "process_threads")["read_at_scrape"], true);
@@ -155,10 +164,18 @@ fn json_and_markdown_carry_every_metric() {
     let rows: Vec<&str> = markdown.lines().filter(|line| line.starts_with("| `")).collect();
     assert_eq!(rows.len(), catalog.metrics.len());
     for (row, metric) in rows.iter().zip(&catalog.metrics) {
-        assert!(row.starts_with(&format!("| `{}` | {} |", metric.name, metric.metric_type.as_str())), "{row}");
+        assert!(
+            row.starts_with(&format!("| `{}` | {} |", metric.name, metric.metric_type.as_str())),
+            "{row}"
+        );
         assert!(row.contains(&format!(" | {} | ", metric.series)), "{row}");
     }
     let orders = rows.iter().find(|row| row.starts_with("| `orders_processed_total` ")).expect("a row");
-    assert!(orders.contains("`outcome`: `success`, `declined`<br>`payment_method`: `card`, `wallet`, `bank_transfer`"));
-    assert!(markdown.ends_with(&format!("{} metrics, {} series.\n", catalog.metrics.len(), catalog.total_series())));
+    assert!(orders
+        .contains("`outcome`: `success`, `declined`<br>`payment_method`: `card`, `wallet`, `bank_transfer`"));
+    assert!(markdown.ends_with(&format!(
+        "{} metrics, {} series.\n",
+        catalog.metrics.len(),
+        catalog.total_series()
+    )));
 }

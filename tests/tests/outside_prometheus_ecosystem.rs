@@ -93,7 +93,10 @@ fn prometheus_sees_build_info_process_scrape_time_values_and_evaluates_the_rules
     server.wait_for_value("count(function:function_calls:rate5m{function=\"charge\"})", 1.0);
     server.wait_for_value("count(function:function_calls_errors:ratio_rate5m{function=\"charge\"})", 1.0);
     // (NaN once the calls are older than a scrape interval: no rate, no quantile.)
-    server.wait_for_value("count(function:function_calls_duration_seconds:p99_rate5m{function=\"charge\"})", 1.0);
+    server.wait_for_value(
+        "count(function:function_calls_duration_seconds:p99_rate5m{function=\"charge\"})",
+        1.0,
+    );
     drop(server);
     endpoint.shutdown();
 }

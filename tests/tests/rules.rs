@@ -51,8 +51,12 @@ fn promtool_accepts_the_generated_rules() {
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
-    let options = RuleOptions { error_ratio: 0.01, latency_p99_seconds: 0.25, window: "1m", alert_after: "2m" };
-    for (file, yaml) in [("default.yml", metricsmith::catalog().rules()), ("custom.yml", metricsmith::catalog().rules_with(&options))] {
+    let options =
+        RuleOptions { error_ratio: 0.01, latency_p99_seconds: 0.25, window: "1m", alert_after: "2m" };
+    for (file, yaml) in [
+        ("default.yml", metricsmith::catalog().rules()),
+        ("custom.yml", metricsmith::catalog().rules_with(&options)),
+    ] {
         std::fs::write(dir.path().join(file), &yaml).expect("write the rules");
         let (success, output) = promtool(&promtool_path, &["check", "rules", file], dir.path());
         assert!(success && output.contains("SUCCESS: 5 rules found"), "{output}\n--- {file} ---\n{yaml}");

@@ -101,9 +101,11 @@ pub fn render(format: Format, out: &mut Vec<u8>) {
     // A family without series (e.g. `function_calls_total` when no function is
     // `#[counted]`) has nothing to say: no HELP or TYPE lines either; nor has one whose
     // values are read at scrape time when reading them fails (counted by `collect`).
-    for metric in registry().metrics.iter().filter(|metric| {
-        metric.family.series_count() > 0 && crate::collect::collect(metric)
-    }) {
+    for metric in registry()
+        .metrics
+        .iter()
+        .filter(|metric| metric.family.series_count() > 0 && crate::collect::collect(metric))
+    {
         render_family(format, metric, &mut sample, out);
     }
     if format == Format::OpenMetrics {

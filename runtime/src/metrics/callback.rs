@@ -259,7 +259,9 @@ impl<L: LabelSet> Family for Collected<L> {
         for (index, value) in values.values.iter().enumerate() {
             let problem = match value {
                 None => "no value was set",
-                Some(value) if self.metric_type == MetricType::Counter && !(*value >= 0.0 && value.is_finite()) => {
+                Some(value)
+                    if self.metric_type == MetricType::Counter && !(*value >= 0.0 && value.is_finite()) =>
+                {
                     "a counter value must be finite and not negative"
                 }
                 Some(_) => continue,

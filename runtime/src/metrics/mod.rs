@@ -12,7 +12,9 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
-pub use callback::{CallbackCollector, CallbackValue, Collected, CollectedValues, Collector, ScrapeTimeInstrument};
+pub use callback::{
+    CallbackCollector, CallbackValue, Collected, CollectedValues, Collector, ScrapeTimeInstrument,
+};
 pub use counter::{Counter, CounterSeries, FloatCounter, FloatCounterSeries};
 pub use gauge::{Gauge, GaugeSeries, InProgress};
 pub use histogram::{Histogram, HistogramSeries, HistogramTimer, DEFAULT_BUCKETS};
