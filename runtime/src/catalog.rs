@@ -196,64 +196,60 @@ impl Catalog {
     /// assert!(json.starts_with(r#"{"metrics":["#) && json.ends_with("]}\n"));
     /// ```
     pub fn to_json(&self) -> String {
-        let mut out = String::from("{\"metrics\":[");
-        for (position, metric) in self.metrics.iter().enumerate() {
-            if position > 0 {
-                out.push(',');
-            }
+        let mut out = String::from("{\"metrics\":");
+        json_array(&mut out, &self.metrics, |out, metric| {
             out.push_str("{\"name\":");
-            json_string(&mut out, metric.name);
+            json_string(out, metric.name);
             out.push_str(",\"type\":");
-            json_string(&mut out, metric.metric_type.as_str());
+            json_string(out, metric.metric_type.as_str());
             out.push_str(",\"help\":");
-            json_string(&mut out, metric.help);
+            json_string(out, metric.help);
             out.push_str(",\"unit\":");
             match metric.unit {
-                Some(unit) => json_string(&mut out, unit),
+                Some(unit) => json_string(out, unit),
                 None => out.push_str("null"),
             }
-            out.push_str(",\"labels\":[");
-            for (position, label) in metric.labels.iter().enumerate() {
-                if position > 0 {
-                    out.push(',');
-                }
+            out.push_str(",\"labels\":");
+            json_array(out, &metric.labels, |out, label| {
                 out.push_str("{\"name\":");
-                json_string(&mut out, label.name);
-                out.push_str(",\"values\":[");
-                for (position, value) in label.values.iter().enumerate() {
-                    if position > 0 {
-                        out.push(',');
-                    }
-                    json_string(&mut out, value);
-                }
-                out.push_str("]}");
-            }
+                json_string(out, label.name);
+                out.push_str(",\"values\":");
+                json_array(out, &label.values, |out, value| json_string(out, value));
+                out.push('}');
+            });
             let _ = write!(
                 out,
-                "],\"label_sets\":{},\"series\":{},\"buckets\":[",
+                ",\"label_sets\":{},\"series\":{},\"buckets\":",
                 metric.label_sets, metric.series
             );
-            for (position, bound) in metric.buckets.iter().enumerate() {
-                if position > 0 {
-                    out.push(',');
+            // Bucket bounds are finite (checked at compile time); JSON has no NaN.
+            json_array(out, &metric.buckets, |out, bound| match bound.is_finite() {
+                true => {
+                    let _ = write!(out, "{bound:?}");
                 }
-                // Bucket bounds are finite (checked at compile time); JSON has no NaN.
-                match bound.is_finite() {
-                    true => {
-                        let _ = write!(out, "{bound:?}");
-                    }
-                    false => out.push_str("null"),
-                }
-            }
-            let _ = write!(out, "],\"read_at_scrape\":{},\"file\":", metric.read_at_scrape);
-            json_string(&mut out, metric.file);
+                false => out.push_str("null"),
+            });
+            let _ = write!(out, ",\"read_at_scrape\":{},\"file\":", metric.read_at_scrape);
+            json_string(out, metric.file);
             let _ = write!(out, ",\"line\":{},\"module\":", metric.line);
-            json_string(&mut out, metric.module);
+            json_string(out, metric.module);
             out.push('}');
-        }
-        out.push_str("]}\n");
+        });
+        out.push_str("}\n");
         out
     }
+}
+
+/// Appends `[item,item,...]`, each written by `write`.
+fn json_array<T>(out: &mut String, items: &[T], mut write: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (position, item) in items.iter().enumerate() {
+        if position > 0 {
+            out.push(',');
+        }
+        write(out, item);
+    }
+    out.push(']');
 }
 
 /// Text safe inside a Markdown table cell: `|` escaped, line breaks as `<br>`.

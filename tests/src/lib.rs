@@ -25,6 +25,17 @@ use std::time::{Duration, Instant};
 
 use metricsmith_examples::shop::{self, Dice, Order};
 
+/// The families of the process collector (Linux, default feature `process`).
+pub const PROCESS_FAMILIES: [&str; 7] = [
+    "process_cpu_seconds_total",
+    "process_resident_memory_bytes",
+    "process_virtual_memory_bytes",
+    "process_open_fds",
+    "process_max_fds",
+    "process_start_time_seconds",
+    "process_threads",
+];
+
 /// The environment variable that turns a missing outside tool into a failure.
 pub const REQUIRE_EXTERNAL: &str = "METRICSMITH_REQUIRE_EXTERNAL";
 

@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use metricsmith::{metric, CollectError, CollectedValues, Collector, Gauge, LabelValue};
-use metricsmith_tests::{drive_shop, require, PrometheusServer, Tool};
+use metricsmith_tests::{drive_shop, require, PrometheusServer, Tool, PROCESS_FAMILIES};
 
 metricsmith::build_info!(commit = "c0ffee1", branch = "release");
 
@@ -71,15 +71,7 @@ fn prometheus_sees_build_info_process_scrape_time_values_and_evaluates_the_rules
     );
     server.wait_for_value(&format!("db_pool_size{{job=\"{job}\",pool=\"primary\"}}"), 8.0);
     server.wait_for_value(&format!("db_pool_size{{job=\"{job}\",pool=\"replica\"}}"), 3.0);
-    for family in [
-        "process_cpu_seconds_total",
-        "process_resident_memory_bytes",
-        "process_virtual_memory_bytes",
-        "process_open_fds",
-        "process_max_fds",
-        "process_start_time_seconds",
-        "process_threads",
-    ] {
+    for family in PROCESS_FAMILIES {
         server.wait_for_value(&format!("count({family}{{job=\"{job}\"}} > 0)"), 1.0);
     }
     // The failing collector: no series, but its failures are counted, scrape after scrape.

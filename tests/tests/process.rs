@@ -13,16 +13,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use metricsmith::Format;
-
-const PROCESS_FAMILIES: [&str; 7] = [
-    "process_cpu_seconds_total",
-    "process_resident_memory_bytes",
-    "process_virtual_memory_bytes",
-    "process_open_fds",
-    "process_max_fds",
-    "process_start_time_seconds",
-    "process_threads",
-];
+use metricsmith_tests::PROCESS_FAMILIES;
 
 /// The unlabelled `process_*` samples of a text 0.0.4 exposition.
 fn process_values(text: &str) -> BTreeMap<String, f64> {
