@@ -143,13 +143,13 @@ fn expand(
         }
         let meta = meta_expr(runtime, &instrument.name, help, field.span());
         let meta_static = format_ident!("__METRICSMITH_META_{}", field.to_string().to_uppercase());
-        visits.push(match instrument.callback_gauge(runtime) {
-            // A callback gauge is read through its callback, not its own cells.
-            Some(callback_static) => quote! {
+        visits.push(match instrument.scrape_time_family(runtime) {
+            // A family read at scrape time is read through its source, not its own cells.
+            Some(collected) => quote! {
                 {
                     static #meta_static: #runtime::__private::Meta = #meta;
-                    #callback_static
-                    __visit(&#meta_static, &__METRICSMITH_CALLBACK);
+                    #collected
+                    __visit(&#meta_static, &__METRICSMITH_COLLECTED);
                 }
             },
             None => quote! {

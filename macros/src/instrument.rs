@@ -68,6 +68,7 @@ pub(crate) struct InstrumentOptions {
     pub(crate) buckets: Option<(syn::Path, Vec<(f64, Span)>)>,
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) callback: Option<(syn::Path, syn::Path)>,
+    pub(crate) collector: Option<(syn::Path, syn::Path)>,
     pub(crate) info_labels: Option<(syn::Path, Vec<(syn::Ident, syn::Expr)>)>,
     /// Elements of `buckets = [...]` that are not number literals, reported by
     /// `Instrument::validate` once the metric's name is known.
@@ -77,7 +78,8 @@ pub(crate) struct InstrumentOptions {
     pub(crate) invalid_name: bool,
 }
 
-pub(crate) const INSTRUMENT_OPTIONS: &[&str] = &["name", "buckets", "max_series", "callback", "labels"];
+pub(crate) const INSTRUMENT_OPTIONS: &[&str] =
+    &["name", "buckets", "max_series", "callback", "collector", "labels"];
 
 impl InstrumentOptions {
     /// Parses one `key = value` (or `labels(...)`); returns `false` for a key that is
@@ -137,8 +139,23 @@ impl InstrumentOptions {
                 Some(syn::Expr::Path(syn::ExprPath { path, qself: None, .. })) => {
                     self.callback = Some((meta.path.clone(), path));
                 }
-                Some(other) => errors
-                    .error(other, format!("`callback` takes the path of a `fn() -> f64`, e.g. {example}")),
+                Some(other) => {
+                    errors.error(other, format!("`callback` takes the path of a function, e.g. {example}"))
+                }
+            }
+        } else if meta.path.is_ident("collector") {
+            let example = "`collector = QUEUE_STATS`";
+            match option_value(meta, example, errors)? {
+                None => {}
+                Some(syn::Expr::Path(syn::ExprPath { path, qself: None, .. })) => {
+                    self.collector = Some((meta.path.clone(), path));
+                }
+                Some(other) => errors.error(
+                    other,
+                    format!(
+                        "`collector` takes the path of a static that implements `Collector`, e.g. {example}"
+                    ),
+                ),
             }
         } else if meta.path.is_ident("labels") {
             let mut pairs = Vec::new();
@@ -273,15 +290,27 @@ impl Instrument<'_> {
                 }
             }
         }
-        if let Some((key, _)) = &self.options.callback {
-            if self.instrument_type != InstrumentType::Gauge {
-                errors.error(
+        let scrape_time = [("callback", &self.options.callback), ("collector", &self.options.collector)];
+        for (option, key) in
+            scrape_time.iter().filter_map(|(option, given)| Some((option, &given.as_ref()?.0)))
+        {
+            match self.instrument_type {
+                InstrumentType::Gauge | InstrumentType::FloatCounter => {}
+                InstrumentType::Counter => errors.error(
                     key,
-                    format!("{what} `{name}` cannot take a `callback`: only a gauge is read at scrape time, declare it as `Gauge` or remove `callback`"),
-                );
-            } else if has_type_arguments(self.ty) {
-                errors.error(key, format!("gauge `{name}` has labels, but a `callback` gauge reads one value: drop the labels, or implement a collector for per-label values"));
+                    format!("counter `{name}` read at scrape time takes the value as a float: declare it as `FloatCounter`, or remove `{option}`"),
+                ),
+                _ => errors.error(
+                    key,
+                    format!("{what} `{name}` cannot take a `{option}`: only a gauge or a float counter is read at scrape time, declare it as `Gauge` (or `FloatCounter` for a total) or remove `{option}`"),
+                ),
             }
+        }
+        if let (Some(_), Some((key, _))) = (&self.options.callback, &self.options.collector) {
+            errors.error(
+                key,
+                format!("`{name}` takes its values from one place: keep `callback` (one function call per series) or `collector` (one call fills every series), not both"),
+            );
         }
         match (&self.options.info_labels, self.instrument_type) {
             (Some((_, pairs)), InstrumentType::Info) => {
@@ -404,24 +433,61 @@ impl Instrument<'_> {
         }
     }
 
-    /// A `&'static` family for registration; a callback gauge registers its callback.
-    pub(crate) fn callback(&self) -> Option<&syn::Path> {
-        self.options.callback.as_ref().map(|(_, path)| path)
-    }
-
-    /// For a callback gauge, the `static __METRICSMITH_CALLBACK: CallbackGauge` to
-    /// register in place of the instrument. The function is first coerced to
-    /// `fn() -> f64`, spanned on the path, so a function of another signature is one
-    /// type error on the user's `callback = path`.
-    pub(crate) fn callback_gauge(&self, runtime: &TokenStream) -> Option<TokenStream> {
-        let path = self.callback()?;
-        let span = first_token_span(path);
-        let read = quote_spanned!(span=> const __METRICSMITH_READ: fn() -> ::core::primitive::f64 = #path;);
+    /// For a family read at scrape time (`callback` or `collector`), the items that
+    /// define `static __METRICSMITH_COLLECTED`, registered in place of the instrument.
+    ///
+    /// A callback is wrapped in a function taking the label set (nothing for an
+    /// unlabelled instrument) whose call is spanned on the user's path, so a function of
+    /// the wrong arguments or return type is one error there; a collector is coerced to
+    /// `&dyn Collector<Labels = L>`, also spanned on its path.
+    pub(crate) fn scrape_time_family(&self, runtime: &TokenStream) -> Option<TokenStream> {
+        // On another type, `validate` reported the option; expanding it would only add
+        // type errors about the same mistake.
+        if !matches!(self.instrument_type, InstrumentType::Gauge | InstrumentType::FloatCounter) {
+            return None;
+        }
+        let ty = self.ty;
+        let labels = quote!(<#ty as #runtime::__private::ScrapeTimeInstrument>::Labels);
+        let (source_items, source) = match (&self.options.callback, &self.options.collector) {
+            (Some((_, path)), _) => {
+                let span = first_token_span(path);
+                // Spanned whole on the path, so an error about the call or its return
+                // type points there rather than at the attribute.
+                let call = match has_labels(ty) {
+                    true => quote_spanned!(span=> #path(__labels)),
+                    false => quote_spanned!(span=> #path()),
+                };
+                let read = quote_spanned! {span=>
+                    #runtime::__private::CallbackValue::into_value(#call)
+                };
+                let items = quote! {
+                    fn __metricsmith_read(
+                        __labels: #labels,
+                    ) -> ::core::result::Result<::core::primitive::f64, #runtime::__private::CollectError> {
+                        let _ = &__labels;
+                        #read
+                    }
+                    static __METRICSMITH_SOURCE: #runtime::__private::CallbackCollector<#labels> =
+                        #runtime::__private::CallbackCollector::new(__metricsmith_read);
+                };
+                (items, quote!(&__METRICSMITH_SOURCE))
+            }
+            (None, Some((_, path))) => {
+                let span = first_token_span(path);
+                (TokenStream::new(), quote_spanned!(span=> &#path))
+            }
+            (None, None) => return None,
+        };
         Some(quote! {
-            static __METRICSMITH_CALLBACK: #runtime::__private::CallbackGauge = {
-                #read
-                #runtime::__private::CallbackGauge::new(__METRICSMITH_READ)
-            };
+            static __METRICSMITH_VALUES: [#runtime::__private::AtomicU64; <#ty as #runtime::__private::Instrument>::SERIES] =
+                [const { #runtime::__private::AtomicU64::new(0) }; <#ty as #runtime::__private::Instrument>::SERIES];
+            #source_items
+            static __METRICSMITH_COLLECTED: #runtime::__private::Collected<#labels> =
+                #runtime::__private::Collected::new(
+                    #source,
+                    <#ty as #runtime::__private::ScrapeTimeInstrument>::TYPE,
+                    &__METRICSMITH_VALUES,
+                );
         })
     }
 }
@@ -475,9 +541,17 @@ fn valid_max_series(literal: &syn::LitInt) -> Option<u64> {
     literal.base10_parse::<u64>().ok().filter(|&max| max > 0 && usize::try_from(max).is_ok())
 }
 
-fn has_type_arguments(ty: &syn::Type) -> bool {
+/// Whether the declared type has a label set other than `()`: `Gauge<Queue>`, not
+/// `Gauge` or `Gauge<()>`.
+fn has_labels(ty: &syn::Type) -> bool {
     let syn::Type::Path(path) = ty else { return false };
-    path.path.segments.last().is_some_and(|segment| !segment.arguments.is_empty())
+    let Some(syn::PathArguments::AngleBracketed(arguments)) = path.path.segments.last().map(|s| &s.arguments)
+    else {
+        return false;
+    };
+    !arguments.args.iter().all(|argument| {
+        matches!(argument, syn::GenericArgument::Type(syn::Type::Tuple(tuple)) if tuple.elems.is_empty())
+    })
 }
 
 fn type_word(instrument_type: InstrumentType) -> &'static str {

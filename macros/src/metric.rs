@@ -166,8 +166,8 @@ fn expand_instrument(
         None => instrument.constructor(TokenStream::new()),
     };
     let meta = meta_expr(runtime, &instrument.name, &help, ident.span());
-    let (family, callback_static) = match instrument.callback_gauge(runtime) {
-        Some(callback_static) => (quote!(&__METRICSMITH_CALLBACK), callback_static),
+    let (family, callback_static) = match instrument.scrape_time_family(runtime) {
+        Some(collected) => (quote!(&__METRICSMITH_COLLECTED), collected),
         None => (quote!(&#ident), TokenStream::new()),
     };
     let entry = quote!(#runtime::__private::Registration::Metric { meta: &#meta, family: #family });
@@ -195,10 +195,11 @@ fn expand_group(
         options.buckets.as_ref().map(|(key, _)| key.to_token_stream()),
         options.max_series.as_ref().map(ToTokens::to_token_stream),
         options.callback.as_ref().map(|(key, _)| key.to_token_stream()),
+        options.collector.as_ref().map(|(key, _)| key.to_token_stream()),
         options.info_labels.as_ref().map(|(key, _)| key.to_token_stream()),
     ];
-    for (option, tokens) in ["name", "buckets", "max_series", "callback", "labels"].into_iter().zip(misplaced)
-    {
+    let option_names = ["name", "buckets", "max_series", "callback", "collector", "labels"];
+    for (option, tokens) in option_names.into_iter().zip(misplaced) {
         let Some(tokens) = tokens else { continue };
         let advice = match option {
             "name" => "its metrics are named by its fields: give them a common start with `#[metrics(prefix = \"...\")]` on the struct, or rename one with `#[metric(name = \"...\")]` on its field".to_owned(),

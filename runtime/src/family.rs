@@ -111,6 +111,57 @@ pub trait Family: Sync {
     }
     /// Reads the current values of `series` into `out` (which the caller has cleared).
     fn read(&self, series: usize, out: &mut Sample);
+    /// Whether the values are fetched at scrape time by [`collect`](Self::collect)
+    /// (callback gauges, collectors, the process collector), which may fail.
+    fn reads_at_scrape(&self) -> bool {
+        false
+    }
+    /// Called once per scrape, before [`read`](Self::read): a family whose values live
+    /// elsewhere fetches them here. On `Err` (or a panic) the scrape leaves the whole
+    /// family out and counts the failure in `metricsmith_collect_failures_total`.
+    fn collect(&self) -> Result<(), CollectError> {
+        Ok(())
+    }
+}
+
+/// Why values could not be read at scrape time: the family is left out of that scrape
+/// and the failure is counted in `metricsmith_collect_failures_total{metric}`.
+///
+/// Any error type converts into it with `?` or `.into()`; a plain message with
+/// [`CollectError::new`].
+///
+/// ```
+/// use metricsmith::CollectError;
+///
+/// fn parse(text: &str) -> Result<f64, CollectError> {
+///     Ok(text.trim().parse::<f64>()?)
+/// }
+/// assert_eq!(parse(" 3 ").unwrap(), 3.0);
+/// assert_eq!(parse("x").unwrap_err().to_string(), "invalid float literal");
+/// assert_eq!(CollectError::new("queue service unreachable").to_string(), "queue service unreachable");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectError {
+    message: String,
+}
+
+impl CollectError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        CollectError { message: message.into() }
+    }
+}
+
+impl std::fmt::Display for CollectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl<E: std::error::Error> From<E> for CollectError {
+    fn from(error: E) -> Self {
+        CollectError::new(error.to_string())
+    }
 }
 
 /// A set of families declared together (`#[derive(Metrics)]`), registered by one

@@ -43,14 +43,20 @@
 // Lets this crate use its own macros, whose expansions name `::metricsmith`.
 extern crate self as metricsmith;
 
+mod build_info;
+mod catalog;
 mod clock;
+mod collect;
 mod encode;
 mod family;
 mod functions;
 mod labels;
 mod metrics;
+#[cfg(all(feature = "process", target_os = "linux"))]
+mod process;
 mod registry;
 mod rejected;
+mod rules;
 mod serve;
 mod service;
 
@@ -59,10 +65,12 @@ pub mod axum;
 #[cfg(feature = "push")]
 pub mod push;
 
+pub use catalog::{catalog, Catalog, CatalogLabel, CatalogMetric};
 pub use encode::{render, render_for_accept, Format};
-pub use family::{Family, Group, Meta, MetricType, Number, Sample};
+pub use family::{CollectError, Family, Group, Meta, MetricType, Number, Sample};
 pub use functions::CallResult;
 pub use labels::{LabelSet, LabelValue, NamedLabelValue};
+pub use metrics::{CallbackValue, CollectedValues, Collector};
 pub use metrics::{
     Counter, CounterSeries, FloatCounter, FloatCounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries,
     HistogramTimer, InProgress, Info, StateSet, Summary, SummarySeries, DEFAULT_BUCKETS,
@@ -207,6 +215,7 @@ pub use metricsmith_macros::counted;
 /// ```
 pub use metricsmith_macros::in_flight;
 pub use registry::{check_registry, DuplicateMetric};
+pub use rules::RuleOptions;
 pub use serve::{serve, serve_with, Credentials, ServeError, ServeOptions, Server};
 pub use service::MetricsService;
 
@@ -220,7 +229,8 @@ struct ReadmeDoctests;
 /// What generated code uses. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::encode::{render_one_family as render_family, FamilyRenderer};
+    pub use crate::encode::{render_one_family as render_family, render_recorded_families, FamilyRenderer};
+    pub use crate::family::{CollectError, MetricType};
     pub use crate::family::{Group, Meta};
     pub use crate::functions::{
         call, counted_cells, in_flight_series, str_eq, timed_series, Call, CountedMetric, CountedSite,
@@ -229,7 +239,8 @@ pub mod __private {
     };
     pub use crate::labels::__split_index;
     pub use crate::metrics::{
-        storage_cells, CallbackGauge, Cells, GroupStorage, Instrument, SeriesBudgetMessage,
+        storage_cells, CallbackCollector, CallbackValue, Cells, Collected, GroupStorage, Instrument,
+        ScrapeTimeInstrument, SeriesBudgetMessage,
     };
     pub use crate::registry::{Registration, REGISTRY};
     pub use ::core;

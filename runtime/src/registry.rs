@@ -3,6 +3,7 @@
 //! series exists before the first scrape.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::OnceLock;
 
 use crate::family::{Family, Group, Meta, MetricType};
@@ -42,6 +43,10 @@ pub(crate) struct Registered {
     pub(crate) label_names: Vec<&'static str>,
     /// `name="value",...` of every series, rendered and escaped on first use.
     series_labels: OnceLock<SeriesLabels>,
+    /// Scrapes that left this family out because reading its values failed.
+    pub(crate) collect_failures: AtomicU64,
+    /// Whether a failure was already reported on stderr (once per family).
+    pub(crate) failure_reported: AtomicBool,
 }
 
 struct SeriesLabels {
@@ -68,6 +73,8 @@ impl Registered {
             unit: unit_of(family_name),
             label_names,
             series_labels: OnceLock::new(),
+            collect_failures: AtomicU64::new(0),
+            failure_reported: AtomicBool::new(false),
         }
     }
 

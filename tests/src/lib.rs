@@ -29,6 +29,17 @@ use metricsmith_examples::shop::{self, Dice, Order};
 pub mod http;
 pub mod reader;
 
+/// The families of the process collector (Linux, default feature `process`).
+pub const PROCESS_FAMILIES: [&str; 7] = [
+    "process_cpu_seconds_total",
+    "process_resident_memory_bytes",
+    "process_virtual_memory_bytes",
+    "process_open_fds",
+    "process_max_fds",
+    "process_start_time_seconds",
+    "process_threads",
+];
+
 /// The environment variable that turns a missing outside tool into a failure.
 pub const REQUIRE_EXTERNAL: &str = "METRICSMITH_REQUIRE_EXTERNAL";
 
@@ -397,13 +408,31 @@ impl PrometheusServer {
     ///
     /// When it does not start (with its log).
     pub fn start(binary: &Path, target: SocketAddr) -> Self {
+        Self::start_with_rules(binary, target, None)
+    }
+
+    /// Starts `binary` scraping `http://target/metrics`, evaluating `rules` (the YAML of
+    /// a rule file) every second when given.
+    ///
+    /// # Panics
+    ///
+    /// When it does not start (with its log).
+    pub fn start_with_rules(binary: &Path, target: SocketAddr, rules: Option<&str>) -> Self {
         assert!(target.ip().is_loopback(), "only loopback targets: {target}");
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("prometheus.yml");
+        let rule_files = match rules {
+            Some(rules) => {
+                let path = dir.path().join("rules.yml");
+                std::fs::write(&path, rules).expect("write rules.yml");
+                format!("rule_files:\n  - '{}'\n", path.display())
+            }
+            None => String::new(),
+        };
         std::fs::write(
             &config,
             format!(
-                "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+                "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n{rule_files}\
                  scrape_configs:\n  - job_name: {job}\n    metrics_path: /metrics\n    \
                  static_configs:\n      - targets: ['{target}']\n",
                 job = Self::JOB

@@ -1,7 +1,7 @@
 use metricsmith::{metric, Gauge};
 
-fn queue_depth() -> u64 {
-    3
+fn queue_depth() -> &'static str {
+    "3"
 }
 
 /// Orders waiting in the queue.

@@ -99,6 +99,28 @@ impl Format {
 /// assert!(text.ends_with("# EOF\n"));
 /// ```
 pub fn render(format: Format, out: &mut Vec<u8>) {
+    render_with_scratch(format, Families::All, out);
+}
+
+/// Which registered families a scrape renders.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Families {
+    All,
+    /// Leaves out the families read at scrape time (process metrics, callbacks,
+    /// collectors), whose reading may allocate: what the encoder alone costs.
+    Recorded,
+}
+
+/// Renders the families whose values are recorded by the program, leaving out those
+/// read at scrape time (process metrics, callbacks, collectors, which may allocate).
+/// For the test that the encoder allocates nothing after the first scrape. Not a public
+/// API; it changes without notice.
+#[doc(hidden)]
+pub fn render_recorded_families(format: Format, out: &mut Vec<u8>) {
+    render_with_scratch(format, Families::Recorded, out);
+}
+
+fn render_with_scratch(format: Format, families: Families, out: &mut Vec<u8>) {
     thread_local! {
         /// Scratch reused by every scrape on this thread, so a scrape into a reused
         /// buffer allocates nothing after the first.
@@ -106,24 +128,31 @@ pub fn render(format: Format, out: &mut Vec<u8>) {
     }
     let reused = SCRATCH.try_with(|scratch| match scratch.try_borrow_mut() {
         Ok(mut sample) => {
-            render_registry(format, &mut sample, out);
+            render_registry(format, families, &mut sample, out);
             true
         }
         // A `Family::read` that renders again (re-entrantly) gets its own scratch.
         Err(_) => false,
     });
     if reused != Ok(true) {
-        render_registry(format, &mut Sample::default(), out);
+        render_registry(format, families, &mut Sample::default(), out);
     }
     if format == Format::OpenMetrics {
         out.extend_from_slice(b"# EOF\n");
     }
 }
 
-fn render_registry(format: Format, sample: &mut Sample, out: &mut Vec<u8>) {
+fn render_registry(format: Format, families: Families, sample: &mut Sample, out: &mut Vec<u8>) {
     // A family without series (e.g. `function_calls_total` when no function is
-    // `#[counted]`) has nothing to say: no HELP or TYPE lines either.
-    for metric in registry().metrics.iter().filter(|metric| metric.family.series_count() > 0) {
+    // `#[counted]`) has nothing to say: no HELP or TYPE lines either; nor has one whose
+    // values are read at scrape time when reading them fails (counted by `collect`).
+    for metric in registry().metrics.iter().filter(|metric| {
+        metric.family.series_count() > 0
+            && match families {
+                Families::All => crate::collect::collect(metric),
+                Families::Recorded => !metric.family.reads_at_scrape(),
+            }
+    }) {
         render_family(format, metric, sample, out);
     }
 }

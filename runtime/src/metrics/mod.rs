@@ -14,7 +14,9 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
-pub use callback::CallbackGauge;
+pub use callback::{
+    CallbackCollector, CallbackValue, Collected, CollectedValues, Collector, ScrapeTimeInstrument,
+};
 pub(crate) use counter::COUNTER_CELLS;
 pub use counter::{Counter, CounterSeries, FloatCounter, FloatCounterSeries};
 pub use gauge::{Gauge, GaugeSeries, InProgress};

@@ -1,0 +1,3 @@
+metricsmith::build_info!(commit = "4f2a9c1", service = "shop");
+
+fn main() {}
