@@ -43,6 +43,8 @@ pub(crate) struct Registered {
     pub(crate) label_names: Vec<&'static str>,
     /// `name="value",...` of every series, rendered and escaped on first use.
     series_labels: OnceLock<SeriesLabels>,
+    /// Histograms: `le="…"} ` of every bucket (`+Inf` last), per format, rendered once.
+    bucket_labels: [OnceLock<Vec<Box<[u8]>>>; 2],
     /// Scrapes that left this family out because reading its values failed.
     pub(crate) collect_failures: AtomicU64,
     /// Whether a failure was already reported on stderr (once per family).
@@ -73,9 +75,35 @@ impl Registered {
             unit: unit_of(family_name),
             label_names,
             series_labels: OnceLock::new(),
+            bucket_labels: [OnceLock::new(), OnceLock::new()],
             collect_failures: AtomicU64::new(0),
             failure_reported: AtomicBool::new(false),
         }
+    }
+
+    /// A histogram's `le="…"} ` text of every bucket, `+Inf` last, in `format`'s
+    /// number style; rendered on first use.
+    pub(crate) fn bucket_labels(&self, format: crate::Format) -> &[Box<[u8]>] {
+        let cell = &self.bucket_labels[usize::from(format == crate::Format::OpenMetrics)];
+        cell.get_or_init(|| {
+            let bounds = self.family.bucket_bounds();
+            let mut labels: Vec<Box<[u8]>> = Vec::with_capacity(bounds.len() + 1);
+            for bound in bounds.iter().map(Some).chain([None]) {
+                let mut text = b"le=\"".to_vec();
+                match (bound, format) {
+                    (None, _) => text.extend_from_slice(b"+Inf"),
+                    (Some(bound), crate::Format::Prometheus) => {
+                        crate::encode::number::write_go_float(&mut text, *bound)
+                    }
+                    (Some(bound), crate::Format::OpenMetrics) => {
+                        crate::encode::number::write_canonical_float(&mut text, *bound)
+                    }
+                }
+                text.extend_from_slice(b"\"} ");
+                labels.push(text.into_boxed_slice());
+            }
+            labels
+        })
     }
 
     /// The rendered `name="value",...` pairs of `series` (empty without labels).

@@ -508,6 +508,9 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
     let gatekeeper = options.auth.as_ref().map(|credentials| Arc::new(Gatekeeper::new(credentials)));
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
+        // A client that shuts down its write side after the request (`nc -N`, some
+        // scrapers) still gets its answer instead of a reset.
+        .half_close(true)
         .header_read_timeout(options.header_read_timeout)
         .max_buf_size(options.max_header_bytes.max(MIN_HEADER_BYTES));
 

@@ -244,15 +244,11 @@ fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: 
         match metric.metric_type {
             MetricType::Histogram => {
                 let bounds = metric.family.bucket_bounds();
-                for (position, count) in sample.cumulative_buckets.iter().enumerate() {
+                for (bucket_label, count) in
+                    metric.bucket_labels(format).iter().zip(&sample.cumulative_buckets)
+                {
                     write_series_name(out, name, b"_bucket", labels, true);
-                    out.extend_from_slice(b"le=\"");
-                    match (bounds.get(position), format) {
-                        (None, _) => out.extend_from_slice(b"+Inf"),
-                        (Some(bound), Format::Prometheus) => number::write_go_float(out, *bound),
-                        (Some(bound), Format::OpenMetrics) => number::write_canonical_float(out, *bound),
-                    }
-                    out.extend_from_slice(b"\"} ");
+                    out.extend_from_slice(bucket_label);
                     number::write_u64(out, *count);
                     out.push(b'\n');
                 }

@@ -63,12 +63,16 @@ impl Layout {
     }
 }
 
-/// Offsets of one cell in every shard, relative to shard 0, for a family whose shards
-/// are `stride` cells apart (0: not sharded, one copy).
+/// Offsets of one cell in every shard that may hold values, relative to shard 0, for a
+/// family whose shards are `stride` cells apart (0: not sharded, one copy). Shards no
+/// thread ever owned are all zeros and skipped, so a program with few recording threads
+/// pays for few shards at scrape time.
 #[inline]
 pub(crate) fn offsets(stride: usize) -> impl Iterator<Item = usize> {
-    let shards = if stride == 0 { 1 } else { SHARDS };
-    (0..shards).map(move |shard| shard * stride)
+    let owned = if stride == 0 { 0 } else { EVER_CLAIMED.load(Ordering::Acquire) };
+    core::iter::once(0).chain(
+        (1..SHARDS).filter(move |shard| owned & (1 << (shard - 1)) != 0).map(move |shard| shard * stride),
+    )
 }
 
 /// The number of cells a `static` must hold for instrument type `T` with `buckets`
@@ -99,6 +103,8 @@ impl<const N: usize> core::fmt::Debug for Cells<N> {
 
 /// Bit `k - 1` set: shard `k` is owned by a live thread.
 static CLAIMED: AtomicU32 = AtomicU32::new(0);
+/// Bit `k - 1` set: shard `k` has been owned by some thread, so it may hold values.
+static EVER_CLAIMED: AtomicU32 = AtomicU32::new(0);
 
 const UNASSIGNED: u8 = u8::MAX;
 
@@ -157,6 +163,11 @@ fn claim() -> usize {
             Err(actual) => claimed = actual,
         }
     };
+    if shard != 0 {
+        // Before this thread's first write to the shard, so a scrape that sees the write
+        // also reads the shard.
+        EVER_CLAIMED.fetch_or(1 << (shard - 1), Ordering::Release);
+    }
     if shard != 0 && RELEASE.try_with(|_| ()).is_err() {
         // The thread is already exiting: nothing would give the shard back.
         CLAIMED.fetch_and(!(1 << (shard - 1)), Ordering::Release);
@@ -179,10 +190,11 @@ mod tests {
     fn small_families_get_aligned_shards() {
         let layout = Layout::new(18, COUNTER, 0);
         assert_eq!(layout, Layout { per_series: 1, stride: 32, total: 32 * SHARDS });
-        assert_eq!(
-            offsets(layout.stride).collect::<Vec<_>>(),
-            (0..SHARDS).map(|s| s * 32).collect::<Vec<_>>()
-        );
+        let here = current();
+        let offsets: Vec<usize> = offsets(layout.stride).collect();
+        assert_eq!(offsets[0], 0, "the shared shard is always read");
+        assert!(here == 0 || offsets.contains(&(here * 32)), "a shard this thread owns is read");
+        assert!(offsets.iter().all(|offset| offset % 32 == 0 && *offset < 32 * SHARDS));
     }
 
     #[test]
