@@ -45,6 +45,7 @@ extern crate self as metricsmith;
 
 mod clock;
 mod encode;
+mod exemplar;
 mod family;
 mod functions;
 mod labels;

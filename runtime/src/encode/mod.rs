@@ -5,6 +5,7 @@ pub(crate) mod number;
 
 use core::cell::RefCell;
 
+use crate::exemplar;
 use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::registry::{registry, Registered};
 
@@ -208,10 +209,15 @@ fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: 
         out.push(b'\n');
     }
     let name = metric.meta.name.as_bytes();
+    // Only OpenMetrics has exemplars, and only counters and histograms.
+    let exemplars = format == Format::OpenMetrics
+        && matches!(metric.metric_type, MetricType::Counter | MetricType::Histogram)
+        && exemplar::any();
     for series in 0..metric.family.series_count() {
         sample.clear();
         metric.family.read(series, sample);
         let labels = metric.series_labels(series).as_bytes();
+        let exemplar_key = if exemplars { metric.family.exemplar_key(series) } else { None };
         match metric.metric_type {
             MetricType::Histogram => {
                 let bounds = metric.family.bucket_bounds();
@@ -225,6 +231,9 @@ fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: 
                     }
                     out.extend_from_slice(b"\"} ");
                     number::write_u64(out, *count);
+                    if let Some(key) = exemplar_key {
+                        exemplar::write(out, (key, position));
+                    }
                     out.push(b'\n');
                 }
                 // OpenMetrics forbids `_sum` on histograms with negative buckets.
@@ -236,6 +245,9 @@ fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: 
             _ => {
                 write_series_name(out, name, b"", labels, false);
                 write_number(out, sample.value.unwrap_or(Number::Int(0)));
+                if let Some(key) = exemplar_key {
+                    exemplar::write(out, (key, 0));
+                }
                 out.push(b'\n');
             }
         }
