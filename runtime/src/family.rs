@@ -111,6 +111,12 @@ pub trait Family: Sync {
     }
     /// Reads the current values of `series` into `out` (which the caller has cleared).
     fn read(&self, series: usize, out: &mut Sample);
+    /// Where the exemplars of `series` are filed (the address of its first cell), for
+    /// counters and histograms; `None`: the family has no exemplars.
+    #[doc(hidden)]
+    fn exemplar_key(&self, _series: usize) -> Option<usize> {
+        None
+    }
     /// Whether the values are fetched at scrape time by [`collect`](Self::collect)
     /// (callback gauges, collectors, the process collector), which may fail.
     fn reads_at_scrape(&self) -> bool {

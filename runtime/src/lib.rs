@@ -48,6 +48,7 @@ mod catalog;
 mod clock;
 mod collect;
 mod encode;
+mod exemplar;
 mod family;
 mod functions;
 mod labels;

@@ -19,16 +19,20 @@ pub(crate) enum Rejection {
     NanGaugeDelta,
     /// A hand-written `LabelSet` returned an index outside its cardinality.
     LabelIndexOutOfRange,
+    /// An exemplar whose labels are invalid or longer than 128 characters (the value it
+    /// came with is still recorded).
+    InvalidExemplar,
 }
 
 impl LabelValue for Rejection {
-    const CARDINALITY: usize = 5;
+    const CARDINALITY: usize = 6;
     const VALUES: &'static [&'static str] = &[
         "nan_observation",
         "negative_observation",
         "invalid_counter_increment",
         "nan_gauge_delta",
         "label_index_out_of_range",
+        "invalid_exemplar",
     ];
     fn index(&self) -> usize {
         *self as usize
@@ -40,6 +44,7 @@ impl LabelValue for Rejection {
             Self::InvalidCounterIncrement,
             Self::NanGaugeDelta,
             Self::LabelIndexOutOfRange,
+            Self::InvalidExemplar,
         ]
         .get(index)
         .copied()

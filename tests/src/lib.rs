@@ -357,6 +357,77 @@ sys.stdout.write(json.dumps(results))
         .collect()
 }
 
+/// An exemplar as Python's OpenMetrics parser read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedExemplar {
+    /// The sample it is attached to, e.g. `x_total` or `x_bucket`.
+    pub sample: String,
+    /// The sample's labels (with `le` for a bucket).
+    pub sample_labels: BTreeMap<String, String>,
+    /// The exemplar's own labels, unescaped.
+    pub labels: BTreeMap<String, String>,
+    /// The exemplar's value.
+    pub value: f64,
+    /// Its timestamp, if it has one, as Python holds it: `SECONDS.NANOSECONDS` (nine
+    /// digits) for a decimal timestamp, else the float's `repr()`.
+    pub timestamp: Option<String>,
+}
+
+/// Feeds `exposition` to Python's OpenMetrics parser and returns every exemplar it read,
+/// in exposition order.
+///
+/// # Panics
+///
+/// When the parser rejects the input (with Python's error message).
+pub fn python_exemplars(python: &Path, exposition: &str) -> Vec<ParsedExemplar> {
+    const SCRIPT: &str = r#"
+import json, sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+from prometheus_client.samples import Timestamp
+def timestamp(ts):
+    if ts is None:
+        return None
+    return f"{ts.sec}.{ts.nsec:09d}" if isinstance(ts, Timestamp) else repr(ts)
+text = sys.stdin.buffer.read().decode("utf-8")
+exemplars = [
+    {
+        "sample": sample.name,
+        "sample_labels": sample.labels,
+        "labels": sample.exemplar.labels,
+        "value": repr(float(sample.exemplar.value)),
+        "timestamp": timestamp(sample.exemplar.timestamp),
+    }
+    for family in text_string_to_metric_families(text)
+    for sample in family.samples
+    if sample.exemplar is not None
+]
+sys.stdout.write(json.dumps(exemplars))
+"#;
+    let output = run_with_stdin(python, &["-c".as_ref(), SCRIPT.as_ref()], exposition.as_bytes());
+    assert!(
+        output.status.success(),
+        "Python's OpenMetrics parser rejected the exposition:\n{}\n--- input ---\n{exposition}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the script prints JSON");
+    let labels = |value: &serde_json::Value| -> BTreeMap<String, String> {
+        let object = value.as_object().expect("labels");
+        object.iter().map(|(name, value)| (name.clone(), value.as_str().unwrap().to_owned())).collect()
+    };
+    let float =
+        |text: String| text.parse().unwrap_or_else(|_| panic!("Python value `{text}` is not a float"));
+    let exemplars = json.as_array().expect("a list of exemplars").iter();
+    exemplars
+        .map(|exemplar| ParsedExemplar {
+            sample: json_str(exemplar, "sample"),
+            sample_labels: labels(&exemplar["sample_labels"]),
+            labels: labels(&exemplar["labels"]),
+            value: float(json_str(exemplar, "value")),
+            timestamp: exemplar["timestamp"].as_str().map(str::to_owned),
+        })
+        .collect()
+}
+
 fn json_str(value: &serde_json::Value, key: &str) -> String {
     value[key].as_str().unwrap_or_default().to_owned()
 }

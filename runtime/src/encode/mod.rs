@@ -5,6 +5,7 @@ pub(crate) mod number;
 
 use core::cell::RefCell;
 
+use crate::exemplar;
 use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::registry::{registry, Registered};
 
@@ -237,19 +238,27 @@ fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: 
         out.push(b'\n');
     }
     let name = metric.meta.name.as_bytes();
+    // Only OpenMetrics has exemplars, and only counters and histograms.
+    let exemplars = format == Format::OpenMetrics
+        && matches!(metric.metric_type, MetricType::Counter | MetricType::Histogram)
+        && exemplar::any();
     for series in 0..metric.family.series_count() {
         sample.clear();
         metric.family.read(series, sample);
         let labels = metric.series_labels(series).as_bytes();
+        let exemplar_key = if exemplars { metric.family.exemplar_key(series) } else { None };
         match metric.metric_type {
             MetricType::Histogram => {
                 let bounds = metric.family.bucket_bounds();
-                for (bucket_label, count) in
-                    metric.bucket_labels(format).iter().zip(&sample.cumulative_buckets)
+                for (position, (bucket_label, count)) in
+                    metric.bucket_labels(format).iter().zip(&sample.cumulative_buckets).enumerate()
                 {
                     write_series_name(out, name, b"_bucket", labels, true);
                     out.extend_from_slice(bucket_label);
                     number::write_u64(out, *count);
+                    if let Some(key) = exemplar_key {
+                        exemplar::write(out, (key, position));
+                    }
                     out.push(b'\n');
                 }
                 // OpenMetrics forbids `_sum` on histograms with negative buckets.
@@ -261,6 +270,9 @@ fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: 
             _ => {
                 write_series_name(out, name, b"", labels, false);
                 write_number(out, sample.value.unwrap_or(Number::Int(0)));
+                if let Some(key) = exemplar_key {
+                    exemplar::write(out, (key, 0));
+                }
                 out.push(b'\n');
             }
         }

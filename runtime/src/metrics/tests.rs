@@ -207,3 +207,94 @@ fn sharded_instruments_sum_exactly_across_owned_shared_and_reused_shards() {
     assert_eq!(SHARD_OVERFLOW_BYTES.count(), calls);
     assert_eq!(SHARD_OVERFLOW_BYTES.sum(), calls as f64 * 2.0);
 }
+
+/// Counter with exemplars.
+#[metric]
+static SHELF_SCANS_TOTAL: Counter<Shelf>;
+/// Histogram with exemplars.
+#[metric(buckets = [1.0, 2.0])]
+static SHELF_SCAN_DURATION_SECONDS: Histogram<Shelf>;
+/// Counter given invalid exemplars (its own static: tests run in parallel).
+#[metric]
+static SHELF_MISSCANS_TOTAL: Counter;
+/// Histogram given invalid exemplars.
+#[metric(buckets = [1.0, 2.0])]
+static SHELF_MISSCAN_DURATION_SECONDS: Histogram;
+
+/// The line of `render(format)` that starts with `prefix`, without the exemplar's
+/// timestamp (the last word) when it has an exemplar.
+fn rendered_line(format: crate::Format, prefix: &str) -> String {
+    let mut out = Vec::new();
+    crate::render(format, &mut out);
+    let text = String::from_utf8(out).unwrap();
+    let line = text.lines().find(|line| line.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix}"));
+    match line.split_once(" # ") {
+        Some(_) => line.rsplit_once(' ').unwrap().0.to_owned(),
+        None => line.to_owned(),
+    }
+}
+
+#[test]
+fn counter_exemplar_follows_its_series_in_openmetrics_only() {
+    let series = SHELF_SCANS_TOTAL.labels(Shelf::Top);
+    series.inc_with_exemplar(&[("trace_id", "abc")]);
+    // Recorded from another thread (another shard): same series, latest exemplar wins.
+    std::thread::spawn(move || series.inc_by_with_exemplar(4, &[("trace_id", "d\"e")])).join().unwrap();
+    assert_eq!(series.get(), 5);
+    let prefix = "shelf_scans_total{shelf=\"top\"}";
+    let openmetrics = rendered_line(crate::Format::OpenMetrics, prefix);
+    assert_eq!(openmetrics, r#"shelf_scans_total{shelf="top"} 5 # {trace_id="d\"e"} 4"#);
+    assert_eq!(rendered_line(crate::Format::Prometheus, prefix), r#"shelf_scans_total{shelf="top"} 5"#);
+    // The other series has none.
+    let bottom = rendered_line(crate::Format::OpenMetrics, "shelf_scans_total{shelf=\"bottom\"}");
+    assert_eq!(bottom, r#"shelf_scans_total{shelf="bottom"} 0"#);
+}
+
+#[test]
+fn histogram_exemplar_goes_on_the_bucket_the_value_fell_into() {
+    let series = SHELF_SCAN_DURATION_SECONDS.labels(Shelf::Bottom);
+    series.observe_with_exemplar(1.5, &[("trace_id", "in-two")]);
+    series.observe_with_exemplar(7.0, &[("trace_id", "overflow"), ("span_id", "s")]);
+    series.observe(0.5);
+    let line = |le: &str| {
+        let prefix = format!("shelf_scan_duration_seconds_bucket{{shelf=\"bottom\",le=\"{le}\"}}");
+        rendered_line(crate::Format::OpenMetrics, &prefix)
+    };
+    assert_eq!(line("1.0"), r#"shelf_scan_duration_seconds_bucket{shelf="bottom",le="1.0"} 1"#);
+    assert_eq!(
+        line("2.0"),
+        r#"shelf_scan_duration_seconds_bucket{shelf="bottom",le="2.0"} 2 # {trace_id="in-two"} 1.5"#
+    );
+    assert_eq!(
+        line("+Inf"),
+        r#"shelf_scan_duration_seconds_bucket{shelf="bottom",le="+Inf"} 3 # {trace_id="overflow",span_id="s"} 7"#
+    );
+    let prometheus = rendered_line(
+        crate::Format::Prometheus,
+        "shelf_scan_duration_seconds_bucket{shelf=\"bottom\",le=\"2\"}",
+    );
+    assert_eq!(prometheus, r#"shelf_scan_duration_seconds_bucket{shelf="bottom",le="2"} 2"#);
+}
+
+#[test]
+fn invalid_exemplars_are_dropped_and_counted_but_the_value_lands() {
+    let before = count(Rejection::InvalidExemplar);
+    let too_long = "x".repeat(121); // 8 + 121 = 129 characters
+    SHELF_MISSCANS_TOTAL.inc_with_exemplar(&[("trace_id", &too_long)]);
+    SHELF_MISSCANS_TOTAL.inc_by_with_exemplar(2, &[("trace-id", "a")]);
+    assert_eq!(SHELF_MISSCANS_TOTAL.get(), 3);
+    let histogram = &SHELF_MISSCAN_DURATION_SECONDS;
+    histogram.observe_with_exemplar(0.5, &[("a", "1"), ("a", "2")]);
+    assert_eq!(histogram.count(), 1);
+    assert_eq!(count(Rejection::InvalidExemplar) - before, 3);
+    // A rejected value takes its exemplar with it, counted once, as the value.
+    let nan_before = count(Rejection::NanObservation);
+    histogram.observe_with_exemplar(f64::NAN, &[("trace_id", "nan")]);
+    assert_eq!(count(Rejection::NanObservation) - nan_before, 1);
+    assert_eq!(count(Rejection::InvalidExemplar) - before, 3);
+    assert_eq!(
+        rendered_line(crate::Format::OpenMetrics, "shelf_misscan_duration_seconds_bucket{le=\"1.0\"}"),
+        r#"shelf_misscan_duration_seconds_bucket{le="1.0"} 1"#
+    );
+    assert_eq!(rendered_line(crate::Format::OpenMetrics, "shelf_misscans_total "), "shelf_misscans_total 3");
+}
