@@ -148,6 +148,33 @@ static BENCH_BIG_TOTAL: Counter<Big>;
 #[metric(max_series = 100000)]
 static BENCH_MID_TOTAL: Counter<Mid>;
 
+/// 100-series counter family, for encoding.
+#[metric]
+static BENCH_SMALL_TOTAL: Counter<Region>;
+
+/// 100 000-series counter family, for encoding.
+#[metric(max_series = 100000)]
+static BENCH_HUGE_TOTAL: Counter<Huge>;
+
+#[derive(LabelSet, Clone, Copy, Debug)]
+struct Huge {
+    region: Region,
+    tenant: Tenant,
+    zone: Zone,
+}
+
+#[derive(prometheus_client::encoding::EncodeLabelSet, Clone, Debug, PartialEq, Eq, Hash)]
+struct HugePc {
+    region: Region,
+    tenant: Tenant,
+    zone: Zone,
+}
+
+#[derive(prometheus_client::encoding::EncodeLabelSet, Clone, Debug, PartialEq, Eq, Hash)]
+struct SmallPc {
+    region: Region,
+}
+
 // ---------------------------------------------------------------- inputs
 
 const INPUTS: usize = 4096;
@@ -639,6 +666,43 @@ fn main() {
         flag_fallbacks(&mut row);
         table.push(row);
     }
+    {
+        let mut row = Row::new(format!(
+            "histogram observe, 2 enum labels, {threads} threads, random series (per-thread ns/op)"
+        ));
+        let input = |t: usize, i: usize| {
+            let k = (i + t * 977) & MASK;
+            (labels[k], values[k])
+        };
+        row.set(
+            "metricsmith",
+            time_threads(threads, |t, i| {
+                let ((method, status), value) = input(t, i);
+                BENCH_REQUEST_LATENCY_SECONDS.labels(Req { method, status }).observe(value);
+            }),
+        );
+        let pc: PcHistFamily<ReqPc> =
+            prometheus_client::metrics::family::Family::new_with_constructor(pc_hist);
+        row.set(
+            "prometheus-client",
+            time_threads(threads, |t, i| {
+                let ((method, status), value) = input(t, i);
+                pc.get_or_create(&ReqPc { method, status }).observe(value);
+            }),
+        );
+        let tikv =
+            prometheus::HistogramVec::new(prometheus::HistogramOpts::new("h", "h"), &["method", "status"])
+                .unwrap();
+        row.set(
+            "prometheus",
+            time_threads(threads, |t, i| {
+                let ((method, status), value) = input(t, i);
+                tikv.with_label_values(&[method.as_str(), status.as_str()]).observe(value);
+            }),
+        );
+        flag_fallbacks(&mut row);
+        table.push(row);
+    }
 
     // --- 6. #[timed] on an empty function vs the hand-written Instant pair + observe.
     {
@@ -837,6 +901,44 @@ fn main() {
             buf.len()
         ));
         table.push(row);
+    }
+
+    // --- 7c. scaling: one counter family at 100 … 100 000 series, both formats
+    for (n, ms_family, pc_reg) in [
+        (Region::ALL.len(), &BENCH_SMALL_TOTAL as &'static dyn metricsmith::Family, pc_small_registry()),
+        (Region::ALL.len() * Tenant::ALL.len() * Zone::ALL.len(), &BENCH_HUGE_TOTAL, pc_huge_registry()),
+    ] {
+        for (format, label) in [(Format::Prometheus, "text 0.0.4"), (Format::OpenMetrics, "OpenMetrics")] {
+            let mut row = Row::new(format!(
+                "encode counter family, {n} series, {label}: ns/series (prometheus-client: its OpenMetrics text)"
+            ));
+            let mut ms = family_renderer(ms_family);
+            let mut ms_buf = Vec::new();
+            let mut ms_scrape = || {
+                ms_buf.clear();
+                ms.render(format, &mut ms_buf);
+                black_box(&ms_buf);
+            };
+            row.set("metricsmith", time_scrape(n, &mut ms_scrape));
+            let ms_allocs = allocs_per_call(&mut ms_scrape);
+            let mut s = String::new();
+            let mut pc_scrape = || {
+                s.clear();
+                prometheus_client::encoding::text::encode(&mut s, &pc_reg).unwrap();
+                black_box(&s);
+            };
+            row.set("prometheus-client", time_scrape(n, &mut pc_scrape));
+            let pc_allocs = allocs_per_call(&mut pc_scrape);
+            let ns = row.get("metricsmith");
+            row.note(format!(
+                "{n} series, {label}: metricsmith {} bytes, {:.0} MB/s, {ms_allocs:.1} allocations per scrape; \
+                 prometheus-client {} bytes, {pc_allocs:.1} allocations",
+                ms_buf.len(),
+                ms_buf.len() as f64 / (ns * n as f64) * 1e3,
+                s.len()
+            ));
+            table.push(row);
+        }
     }
 
     // --- 8. observe while another thread scrapes
@@ -1095,6 +1197,32 @@ fn pc_registries() -> (prometheus_client::registry::Registry, prometheus_client:
         }
     }
     (big, mid)
+}
+
+fn pc_small_registry() -> prometheus_client::registry::Registry {
+    use prometheus_client::metrics::{counter::Counter as C, family::Family};
+    let mut registry = prometheus_client::registry::Registry::default();
+    let family = Family::<SmallPc, C>::default();
+    registry.register("bench_small", "100-series counter family, for encoding.", family.clone());
+    for &region in Region::ALL {
+        family.get_or_create(&SmallPc { region }).inc();
+    }
+    registry
+}
+
+fn pc_huge_registry() -> prometheus_client::registry::Registry {
+    use prometheus_client::metrics::{counter::Counter as C, family::Family};
+    let mut registry = prometheus_client::registry::Registry::default();
+    let family = Family::<HugePc, C>::default();
+    registry.register("bench_huge", "100 000-series counter family, for encoding.", family.clone());
+    for &region in Region::ALL {
+        for &tenant in Tenant::ALL {
+            for &zone in Zone::ALL {
+                family.get_or_create(&HugePc { region, tenant, zone }).inc();
+            }
+        }
+    }
+    registry
 }
 
 fn tikv_registry(a: usize, b: usize) -> prometheus::Registry {
