@@ -657,10 +657,19 @@ fn base_units(name: &str) -> Vec<Violation> {
                 UnitForm::NonBase => "non-base",
                 UnitForm::Abbreviated => "abbreviated",
             };
+            // `latency_ms_seconds` already names the base unit: drop the token rather
+            // than repeat the unit; `ms_seconds` alone then names nothing measured.
+            let names_base_already =
+                name.split('_').enumerate().any(|(i, other)| i != index && other == base);
+            let fix = if names_base_already {
+                Some(with_token(name, index, None)).filter(|rest| rest.split('_').any(|other| other != base))
+            } else {
+                Some(with_token(name, index, Some(base)))
+            };
             Some(
                 Violation::new(
                     format!("`{name}` uses the {form} unit `{token}`"),
-                    Some(with_token(name, index, Some(base))),
+                    fix,
                     format!("record {base} and write `{base}` in its place"),
                 )
                 .with_lead(format!("record {base} and ")),
@@ -826,6 +835,18 @@ mod tests {
             single_error("payment_latency_ms", Gauge).message,
             "`payment_latency_ms` uses the abbreviated unit `ms`: record seconds and name it `payment_latency_seconds`"
         );
+    }
+
+    #[test]
+    fn an_abbreviation_next_to_its_base_unit_is_dropped_not_doubled() {
+        assert_eq!(
+            single_error("payment_latency_ms_seconds", Gauge).message,
+            "`payment_latency_ms_seconds` uses the abbreviated unit `ms`: record seconds and name it `payment_latency_seconds`"
+        );
+        // Nothing but the unit would be left: no name to suggest.
+        let error = single_error("h_seconds", Gauge);
+        assert_eq!(error.suggestion, None);
+        assert!(!error.message.contains("seconds_seconds"), "{}", error.message);
     }
 
     #[test]
