@@ -28,6 +28,7 @@ use metricsmith_examples::shop::{self, Dice, Order};
 
 pub mod http;
 pub mod reader;
+pub mod wide;
 
 /// The environment variable that turns a missing outside tool into a failure.
 pub const REQUIRE_EXTERNAL: &str = "METRICSMITH_REQUIRE_EXTERNAL";
