@@ -3,97 +3,29 @@
 
 use metricsmith::LabelValue;
 
-/// A label of 40 values; two of them make a family of 1 600 series.
-#[derive(LabelValue, Clone, Copy)]
-#[label(name = "row")]
-pub enum Row {
-    V00,
-    V01,
-    V02,
-    V03,
-    V04,
-    V05,
-    V06,
-    V07,
-    V08,
-    V09,
-    V10,
-    V11,
-    V12,
-    V13,
-    V14,
-    V15,
-    V16,
-    V17,
-    V18,
-    V19,
-    V20,
-    V21,
-    V22,
-    V23,
-    V24,
-    V25,
-    V26,
-    V27,
-    V28,
-    V29,
-    V30,
-    V31,
-    V32,
-    V33,
-    V34,
-    V35,
-    V36,
-    V37,
-    V38,
-    V39,
+/// Declares a label whose values are `v00` to `v39`.
+macro_rules! forty_values {
+    ($(#[$attribute:meta])* $name:ident) => {
+        // The derive comes first: `#[label]` is its helper attribute.
+        #[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
+        $(#[$attribute])*
+        pub enum $name {
+            V00, V01, V02, V03, V04, V05, V06, V07, V08, V09, V10, V11, V12, V13, V14, V15, V16, V17, V18, V19, V20, V21, V22, V23, V24, V25, V26, V27, V28, V29, V30, V31, V32, V33, V34, V35, V36, V37, V38, V39,
+        }
+    };
 }
 
-/// A second label of 40 values.
-#[derive(LabelValue, Clone, Copy)]
-#[label(name = "column")]
-pub enum Column {
-    V00,
-    V01,
-    V02,
-    V03,
-    V04,
-    V05,
-    V06,
-    V07,
-    V08,
-    V09,
-    V10,
-    V11,
-    V12,
-    V13,
-    V14,
-    V15,
-    V16,
-    V17,
-    V18,
-    V19,
-    V20,
-    V21,
-    V22,
-    V23,
-    V24,
-    V25,
-    V26,
-    V27,
-    V28,
-    V29,
-    V30,
-    V31,
-    V32,
-    V33,
-    V34,
-    V35,
-    V36,
-    V37,
-    V38,
-    V39,
-}
+forty_values!(
+    /// A label of 40 values; two of them make a family of 1 600 series.
+    #[label(name = "row")]
+    Row
+);
+
+forty_values!(
+    /// A second label of 40 values.
+    #[label(name = "column")]
+    Column
+);
 
 /// How many series a two-label family has.
 pub const WIDE: usize = Row::CARDINALITY * Column::CARDINALITY;
