@@ -356,6 +356,16 @@ impl PrometheusServer {
     ///
     /// When it does not start (with its log).
     pub fn start(binary: &Path, target: SocketAddr) -> Self {
+        Self::start_with(binary, target, "")
+    }
+
+    /// Like [`start`](Self::start), with more settings for the scrape job: YAML lines
+    /// indented by four spaces, e.g. `"    authorization:\n      credentials: x\n"`.
+    ///
+    /// # Panics
+    ///
+    /// When it does not start (with its log).
+    pub fn start_with(binary: &Path, target: SocketAddr, job_settings: &str) -> Self {
         assert!(target.ip().is_loopback(), "only loopback targets: {target}");
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("prometheus.yml");
@@ -364,7 +374,7 @@ impl PrometheusServer {
             format!(
                 "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
                  scrape_configs:\n  - job_name: {job}\n    metrics_path: /metrics\n    \
-                 static_configs:\n      - targets: ['{target}']\n",
+                 static_configs:\n      - targets: ['{target}']\n{job_settings}",
                 job = Self::JOB
             ),
         )
