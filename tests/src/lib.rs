@@ -28,6 +28,7 @@ use metricsmith_examples::shop::{self, Dice, Order};
 
 pub mod http;
 pub mod reader;
+pub mod wide;
 
 /// The families of the process collector (Linux, default feature `process`).
 pub const PROCESS_FAMILIES: [&str; 7] = [
@@ -225,31 +226,6 @@ impl PythonParser {
     }
 }
 
-/// Parses stdin with the parser named by argv[1] and prints the families as JSON. Values
-/// travel as `repr()` strings: shortest round-trip digits, and `inf`/`nan` survive.
-const PYTHON_PARSE: &str = r#"
-import json, sys
-if sys.argv[1] == "openmetrics":
-    from prometheus_client.openmetrics.parser import text_string_to_metric_families
-else:
-    from prometheus_client.parser import text_string_to_metric_families
-text = sys.stdin.buffer.read().decode("utf-8")
-families = [
-    {
-        "name": family.name,
-        "type": family.type,
-        "help": family.documentation,
-        "unit": family.unit,
-        "samples": [
-            {"name": sample.name, "labels": sample.labels, "value": repr(sample.value)}
-            for sample in family.samples
-        ],
-    }
-    for family in text_string_to_metric_families(text)
-]
-sys.stdout.write(json.dumps(families))
-"#;
-
 /// A metric family as a Python parser read it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParsedFamily {
@@ -282,23 +258,15 @@ pub struct ParsedSample {
 ///
 /// When the parser rejects the input (with Python's error message).
 pub fn python_parse(python: &Path, parser: PythonParser, exposition: &str) -> Vec<ParsedFamily> {
-    let mode = match parser {
-        PythonParser::Text => "text",
-        PythonParser::OpenMetrics => "openmetrics",
-    };
-    let output =
-        run_with_stdin(python, &["-c".as_ref(), PYTHON_PARSE.as_ref(), mode.as_ref()], exposition.as_bytes());
-    assert!(
-        output.status.success(),
-        "Python's {parser:?} parser rejected the exposition:\n{}\n--- input ---\n{exposition}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the script prints JSON");
-    json.as_array().expect("a list of families").iter().map(parsed_family).collect()
+    let mut results = python_parse_many(python, &[(parser, exposition.to_owned())]);
+    results.pop().expect("one result per case").unwrap_or_else(|error| {
+        panic!("Python's {parser:?} parser rejected the exposition:\n{error}\n--- input ---\n{exposition}")
+    })
 }
 
 /// Parses many expositions in one Python run (starting Python costs more than parsing):
-/// for each `(parser, text)`, what the parser read, or Python's error message.
+/// for each `(parser, text)`, what the parser read, or Python's error message. Values
+/// travel as `repr()` strings: shortest round-trip digits, and `inf`/`nan` survive.
 ///
 /// # Panics
 ///
@@ -308,7 +276,7 @@ pub fn python_parse_many(
     cases: &[(PythonParser, String)],
 ) -> Vec<Result<Vec<ParsedFamily>, String>> {
     const SCRIPT: &str = r#"
-import json, sys
+import json, sys, traceback
 from prometheus_client.parser import text_string_to_metric_families as read_text
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as read_openmetrics
 results = []
@@ -328,8 +296,8 @@ for mode, text in json.load(sys.stdin):
             }
             for family in read(text)
         ]})
-    except Exception as error:
-        results.append({"error": repr(error)})
+    except Exception:
+        results.append({"error": traceback.format_exc()})
 sys.stdout.write(json.dumps(results))
 "#;
     let input: Vec<(&str, &str)> = cases
@@ -479,7 +447,7 @@ impl PrometheusServer {
     ///
     /// When it does not start (with its log).
     pub fn start(binary: &Path, target: SocketAddr) -> Self {
-        Self::start_with_rules(binary, target, None)
+        Self::start_configured(binary, target, "", None)
     }
 
     /// Starts `binary` scraping `http://target/metrics`, evaluating `rules` (the YAML of
@@ -489,6 +457,25 @@ impl PrometheusServer {
     ///
     /// When it does not start (with its log).
     pub fn start_with_rules(binary: &Path, target: SocketAddr, rules: Option<&str>) -> Self {
+        Self::start_configured(binary, target, "", rules)
+    }
+
+    /// Like [`start`](Self::start), with more settings for the scrape job: YAML lines
+    /// indented by four spaces, e.g. `"    authorization:\n      credentials: x\n"`.
+    ///
+    /// # Panics
+    ///
+    /// When it does not start (with its log).
+    pub fn start_with(binary: &Path, target: SocketAddr, job_settings: &str) -> Self {
+        Self::start_configured(binary, target, job_settings, None)
+    }
+
+    /// The scrape job's extra `job_settings` and the optional `rules` file together.
+    ///
+    /// # Panics
+    ///
+    /// When it does not start (with its log).
+    fn start_configured(binary: &Path, target: SocketAddr, job_settings: &str, rules: Option<&str>) -> Self {
         assert!(target.ip().is_loopback(), "only loopback targets: {target}");
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("prometheus.yml");
@@ -505,7 +492,7 @@ impl PrometheusServer {
             format!(
                 "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n{rule_files}\
                  scrape_configs:\n  - job_name: {job}\n    metrics_path: /metrics\n    \
-                 static_configs:\n      - targets: ['{target}']\n",
+                 static_configs:\n      - targets: ['{target}']\n{job_settings}",
                 job = Self::JOB
             ),
         )

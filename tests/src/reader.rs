@@ -114,6 +114,23 @@ pub fn read(format: Format, text: &str) -> Result<Vec<Family>, ReadError> {
     Ok(reader.families)
 }
 
+/// The lines of the families whose HELP line names one of `names` (as written there:
+/// OpenMetrics names a counter without `_total`), and `# EOF`: a smaller text to [`read`]
+/// when a test needs a few families of a large scrape.
+pub fn select(text: &str, names: &[&str]) -> String {
+    let mut selected = String::new();
+    let mut keep = false;
+    for line in text.split_inclusive('\n') {
+        if let Some(header) = line.strip_prefix("# HELP ") {
+            keep = header.split(' ').next().is_some_and(|name| names.contains(&name));
+        }
+        if keep || line == "# EOF\n" {
+            selected.push_str(line);
+        }
+    }
+    selected
+}
+
 struct Reader {
     format: Format,
     families: Vec<Family>,

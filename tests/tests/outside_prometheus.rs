@@ -2,9 +2,11 @@
 //! on loopback and its query API returns the values the program set.
 //!
 //! The server gets a free loopback port, a 1 s scrape interval and a temp TSDB; it is
-//! killed when the test ends, also on failure. Every wait is bounded.
+//! killed when the test ends, also on failure. Every wait is bounded. Prometheus also
+//! scrapes endpoints that require a bearer token or basic auth, with the credentials
+//! from its scrape config.
 
-use metricsmith::{metric, Counter};
+use metricsmith::{metric, serve_with, Counter, ServeOptions};
 use metricsmith_examples::shop::{self, PaymentMethod, PAYMENT_GATEWAY_DURATION_SECONDS};
 use metricsmith_tests::{drive_shop, require, PrometheusServer, Tool};
 
@@ -47,4 +49,46 @@ fn prometheus_scrapes_serve_and_sees_the_values() {
     );
     drop(server);
     endpoint.shutdown();
+}
+
+/// Prometheus scrapes an endpoint guarded by `options` with `job_settings` in its config.
+fn prometheus_scrapes_with_credentials(test: &str, options: ServeOptions, job_settings: &str) {
+    let Some(prometheus) = require(Tool::Prometheus, test) else {
+        return;
+    };
+    let endpoint = serve_with("127.0.0.1:0", options).expect("serve on an ephemeral loopback port");
+    let mut server = PrometheusServer::start_with(&prometheus, endpoint.local_addr(), job_settings);
+    let job = PrometheusServer::JOB;
+    server.wait_for_value(&format!("up{{job=\"{job}\"}}"), 1.0);
+    // Every series of the self-metric arrived: one per kind of rejected value.
+    let mut own = Vec::new();
+    metricsmith::render(metricsmith::Format::Prometheus, &mut own);
+    let kinds = String::from_utf8(own)
+        .unwrap()
+        .lines()
+        .filter(|line| line.starts_with("metricsmith_rejected_values_total{"))
+        .count();
+    assert!(kinds >= 5, "the self-metric has a series per kind: {kinds}");
+    server
+        .wait_for_value(&format!("count(metricsmith_rejected_values_total{{job=\"{job}\"}})"), kinds as f64);
+    drop(server);
+    endpoint.shutdown();
+}
+
+#[test]
+fn prometheus_scrapes_with_a_bearer_token() {
+    prometheus_scrapes_with_credentials(
+        "prometheus_scrapes_with_a_bearer_token",
+        ServeOptions::default().with_bearer_token("s3cret-token"),
+        "    authorization:\n      credentials: s3cret-token\n",
+    );
+}
+
+#[test]
+fn prometheus_scrapes_with_basic_auth() {
+    prometheus_scrapes_with_credentials(
+        "prometheus_scrapes_with_basic_auth",
+        ServeOptions::default().with_basic_auth("prometheus", "open sesame"),
+        "    basic_auth:\n      username: prometheus\n      password: open sesame\n",
+    );
 }

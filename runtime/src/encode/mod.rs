@@ -261,12 +261,14 @@ fn render_family(format: Format, metric: &Registered, sample: &mut Sample, out: 
                     }
                     out.push(b'\n');
                 }
-                // OpenMetrics forbids `_sum` on histograms with negative buckets.
+                // OpenMetrics forbids `_sum` on histograms with negative buckets, and
+                // allows `_count` only beside a `_sum` (the `+Inf` bucket still counts).
                 let negative_buckets = bounds.first().is_some_and(|lowest| *lowest < 0.0);
-                let with_sum = !(format == Format::OpenMetrics && negative_buckets);
-                write_count_and_sum(out, name, labels, sample, with_sum);
+                if !(format == Format::OpenMetrics && negative_buckets) {
+                    write_count_and_sum(out, name, labels, sample);
+                }
             }
-            MetricType::Summary => write_count_and_sum(out, name, labels, sample, true),
+            MetricType::Summary => write_count_and_sum(out, name, labels, sample),
             _ => {
                 write_series_name(out, name, b"", labels, false);
                 write_number(out, sample.value.unwrap_or(Number::Int(0)));
@@ -299,13 +301,10 @@ fn write_series_name(out: &mut Vec<u8>, name: &[u8], suffix: &[u8], labels: &[u8
     }
 }
 
-fn write_count_and_sum(out: &mut Vec<u8>, name: &[u8], labels: &[u8], sample: &Sample, with_sum: bool) {
+fn write_count_and_sum(out: &mut Vec<u8>, name: &[u8], labels: &[u8], sample: &Sample) {
     write_series_name(out, name, b"_count", labels, false);
     number::write_u64(out, sample.count);
     out.push(b'\n');
-    if !with_sum {
-        return;
-    }
     write_series_name(out, name, b"_sum", labels, false);
     number::write_go_float(out, sample.sum);
     out.push(b'\n');

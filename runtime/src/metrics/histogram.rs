@@ -38,7 +38,8 @@ pub(crate) const HISTOGRAM_CELLS: SeriesCells =
 /// - negative observations (including `-Inf`) are rejected and counted as
 ///   `kind="negative_observation"`, unless the lowest bucket bound is negative;
 /// - a histogram with a negative bucket bound accepts any non-NaN value, and its
-///   OpenMetrics output has no `_sum`, as that format requires of such histograms;
+///   OpenMetrics output has no `_sum` (nor `_count`, which may only stand beside it), as that
+///   format requires of such histograms;
 /// - `+Inf` lands in the `+Inf` bucket and makes the sum infinite.
 ///
 /// ```

@@ -134,7 +134,7 @@ fn timer_can_be_discarded_or_observed_explicitly() {
 }
 
 #[test]
-fn openmetrics_omits_sum_only_for_histograms_with_negative_buckets() {
+fn openmetrics_omits_count_and_sum_only_for_histograms_with_negative_buckets() {
     SHELF_TEMPERATURE_DELTA_CELSIUS.observe(0.25);
     let render = |format| {
         let mut out = Vec::new();
@@ -142,10 +142,16 @@ fn openmetrics_omits_sum_only_for_histograms_with_negative_buckets() {
         String::from_utf8(out).unwrap()
     };
     let openmetrics = render(crate::Format::OpenMetrics);
-    assert!(openmetrics.contains("\nshelf_temperature_delta_celsius_count "));
+    // OpenMetrics: no `_sum` with negative buckets, and `_count` only beside `_sum`.
+    assert!(!openmetrics.contains("\nshelf_temperature_delta_celsius_count "));
     assert!(!openmetrics.contains("\nshelf_temperature_delta_celsius_sum "));
+    assert!(openmetrics.contains("\nshelf_temperature_delta_celsius_bucket{le=\"+Inf\"} "));
     assert!(openmetrics.contains("\nshelf_restock_duration_seconds_sum{shelf=\"top\"} "));
-    assert!(render(crate::Format::Prometheus).contains("\nshelf_temperature_delta_celsius_sum "));
+    let text = render(crate::Format::Prometheus);
+    assert!(
+        text.contains("\nshelf_temperature_delta_celsius_sum ")
+            && text.contains("\nshelf_temperature_delta_celsius_count ")
+    );
 }
 
 /// Counter recorded into by more threads than there are owned shards.
