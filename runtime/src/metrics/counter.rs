@@ -163,7 +163,7 @@ impl Counter<()> {
     pub fn inc(&self) {
         self.labels(()).inc();
     }
-    /// Adds `amount`.
+    /// Adds `amount`. The total wraps at 2^64, which a scraper reads as a counter reset.
     #[inline]
     pub fn inc_by(&self, amount: u64) {
         self.labels(()).inc_by(amount);

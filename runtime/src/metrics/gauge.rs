@@ -61,7 +61,7 @@ impl<L: LabelSet> Gauge<L> {
 }
 
 impl Gauge<()> {
-    /// Sets the value.
+    /// Sets the value (any `f64`, NaN included: it means "unknown").
     #[inline]
     pub fn set(&self, value: f64) {
         self.labels(()).set(value);
@@ -76,12 +76,12 @@ impl Gauge<()> {
     pub fn dec(&self) {
         self.labels(()).dec();
     }
-    /// Adds `delta`.
+    /// Adds `delta`; a NaN delta is rejected and counted.
     #[inline]
     pub fn add(&self, delta: f64) {
         self.labels(()).add(delta);
     }
-    /// Subtracts `delta`.
+    /// Subtracts `delta`; a NaN delta is rejected and counted.
     #[inline]
     pub fn sub(&self, delta: f64) {
         self.labels(()).sub(delta);

@@ -102,7 +102,8 @@ impl<L: LabelSet> Histogram<L> {
 }
 
 impl Histogram<()> {
-    /// Records one observation.
+    /// Records one observation. NaN is rejected and counted, and so is a negative value
+    /// unless the buckets go negative; `+Inf` lands in the `+Inf` bucket.
     #[inline]
     pub fn observe(&self, value: f64) {
         self.labels(()).observe(value);
@@ -179,7 +180,8 @@ impl HistogramSeries {
         shard::offsets(self.stride).filter_map(move |offset| self.cells.get(offset..offset + per_series))
     }
 
-    /// Records one observation.
+    /// Records one observation. NaN is rejected and counted, and so is a negative value
+    /// unless the buckets go negative; `+Inf` lands in the `+Inf` bucket.
     #[inline]
     pub fn observe(self, value: f64) {
         if let Some(bucket) = self.bucket_of(value) {

@@ -66,7 +66,7 @@ impl<L: LabelSet> Summary<L> {
 }
 
 impl Summary<()> {
-    /// Records one observation.
+    /// Records one observation; a NaN or negative value is rejected and counted.
     #[inline]
     pub fn observe(&self, value: f64) {
         self.labels(()).observe(value);
@@ -95,7 +95,7 @@ pub struct SummarySeries {
 }
 
 impl SummarySeries {
-    /// Records one observation.
+    /// Records one observation; a NaN or negative value is rejected and counted.
     #[inline]
     pub fn observe(self, value: f64) {
         if value.is_nan() {
