@@ -786,49 +786,35 @@ fn main() {
         (1_000, &mid_pc, &mid_tikv, &mid_metrics, &mid_measured as &dyn MeasuredEncode, &BENCH_MID_TOTAL),
     ] {
         let mut row = Row::new(format!("encode counter family, {n} series, text: ns/series"));
-        let mut ms = family_renderer(ms_family);
-        let mut ms_buf = Vec::new();
-        let mut ms_scrape = || {
-            ms_buf.clear();
-            ms.render(Format::Prometheus, &mut ms_buf);
-            black_box(&ms_buf);
-        };
-        row.set("metricsmith", time_scrape(n, &mut ms_scrape));
-        let ms_allocs = allocs_per_call(&mut ms_scrape);
+        let mut ms = FamilyScrape::new(ms_family);
+        let ms_allocs = scrape_cell(&mut row, "metricsmith", n, || ms.scrape(Format::Prometheus));
         let mut s = String::new();
-        let mut pc_scrape = || {
+        let pc_allocs = scrape_cell(&mut row, "prometheus-client", n, || {
             s.clear();
             prometheus_client::encoding::text::encode(&mut s, pc_reg).unwrap();
             black_box(&s);
-        };
-        row.set("prometheus-client", time_scrape(n, &mut pc_scrape));
-        let pc_allocs = allocs_per_call(&mut pc_scrape);
+        });
         let mut buf = Vec::new();
-        let mut tikv_scrape = || {
+        let tikv_allocs = scrape_cell(&mut row, "prometheus", n, || {
             buf.clear();
             prometheus::Encoder::encode(&prometheus::TextEncoder::new(), &tikv_reg.gather(), &mut buf)
                 .unwrap();
             black_box(&buf);
-        };
-        row.set("prometheus", time_scrape(n, &mut tikv_scrape));
-        let tikv_allocs = allocs_per_call(&mut tikv_scrape);
+        });
         let handle = rec.handle();
-        let mut metrics_scrape = || {
+        let metrics_allocs = scrape_cell(&mut row, "metrics", n, || {
             black_box(handle.render());
-        };
-        row.set("metrics", time_scrape(n, &mut metrics_scrape));
-        let metrics_allocs = allocs_per_call(&mut metrics_scrape);
+        });
         row.set("measured", time_scrape(n, || m.encode()));
         let measured_allocs = allocs_per_call(|| m.encode());
-        ms_buf.clear();
-        ms.render(Format::Prometheus, &mut ms_buf);
+        ms.scrape(Format::Prometheus);
         s.clear();
         prometheus_client::encoding::text::encode(&mut s, pc_reg).unwrap();
         buf.clear();
         prometheus::Encoder::encode(&prometheus::TextEncoder::new(), &tikv_reg.gather(), &mut buf).unwrap();
         row.note(format!(
             "{n} series, bytes per scrape: metricsmith {}, prometheus-client {}, prometheus {}, metrics {}, measured {}",
-            ms_buf.len(),
+            ms.buf.len(),
             s.len(),
             buf.len(),
             handle.render().len(),
@@ -841,8 +827,8 @@ fn main() {
         let ns_per_series = row.get("metricsmith");
         row.note(format!(
             "{n} series: metricsmith renders {:.0} MB/s ({} bytes in {:.2} ms)",
-            ms_buf.len() as f64 / (ns_per_series * n as f64) * 1e3,
-            ms_buf.len(),
+            ms.buf.len() as f64 / (ns_per_series * n as f64) * 1e3,
+            ms.buf.len(),
             ns_per_series * n as f64 / 1e6
         ));
         table.push(row);
@@ -853,15 +839,8 @@ fn main() {
         let series = Method::ALL.len() * Status::ALL.len();
         let mut row =
             Row::new(format!("encode histogram family, {series} series × 11 buckets, text: ns/series"));
-        let mut ms = family_renderer(&BENCH_REQUEST_LATENCY_SECONDS);
-        let mut ms_buf = Vec::new();
-        let mut ms_scrape = || {
-            ms_buf.clear();
-            ms.render(Format::Prometheus, &mut ms_buf);
-            black_box(&ms_buf);
-        };
-        row.set("metricsmith", time_scrape(series, &mut ms_scrape));
-        let ms_allocs = allocs_per_call(&mut ms_scrape);
+        let mut ms = FamilyScrape::new(&BENCH_REQUEST_LATENCY_SECONDS);
+        let ms_allocs = scrape_cell(&mut row, "metricsmith", series, || ms.scrape(Format::Prometheus));
         let mut reg = prometheus_client::registry::Registry::default();
         let pc: PcHistFamily<ReqPc> =
             prometheus_client::metrics::family::Family::new_with_constructor(pc_hist);
@@ -878,25 +857,21 @@ fn main() {
             }
         }
         let mut s = String::new();
-        let mut pc_scrape = || {
+        let pc_allocs = scrape_cell(&mut row, "prometheus-client", series, || {
             s.clear();
             prometheus_client::encoding::text::encode(&mut s, &reg).unwrap();
             black_box(&s);
-        };
-        row.set("prometheus-client", time_scrape(series, &mut pc_scrape));
-        let pc_allocs = allocs_per_call(&mut pc_scrape);
+        });
         let mut buf = Vec::new();
-        let mut tikv_scrape = || {
+        let tikv_allocs = scrape_cell(&mut row, "prometheus", series, || {
             buf.clear();
             prometheus::Encoder::encode(&prometheus::TextEncoder::new(), &treg.gather(), &mut buf).unwrap();
             black_box(&buf);
-        };
-        row.set("prometheus", time_scrape(series, &mut tikv_scrape));
-        let tikv_allocs = allocs_per_call(&mut tikv_scrape);
+        });
         row.note(format!(
             "histogram family: bytes per scrape metricsmith {}, prometheus-client {}, prometheus {}; allocations per scrape \
              metricsmith {ms_allocs:.1}, prometheus-client {pc_allocs:.1}, prometheus {tikv_allocs:.1}",
-            ms_buf.len(),
+            ms.buf.len(),
             s.len(),
             buf.len()
         ));
@@ -912,29 +887,20 @@ fn main() {
             let mut row = Row::new(format!(
                 "encode counter family, {n} series, {label}: ns/series (prometheus-client: its OpenMetrics text)"
             ));
-            let mut ms = family_renderer(ms_family);
-            let mut ms_buf = Vec::new();
-            let mut ms_scrape = || {
-                ms_buf.clear();
-                ms.render(format, &mut ms_buf);
-                black_box(&ms_buf);
-            };
-            row.set("metricsmith", time_scrape(n, &mut ms_scrape));
-            let ms_allocs = allocs_per_call(&mut ms_scrape);
+            let mut ms = FamilyScrape::new(ms_family);
+            let ms_allocs = scrape_cell(&mut row, "metricsmith", n, || ms.scrape(format));
             let mut s = String::new();
-            let mut pc_scrape = || {
+            let pc_allocs = scrape_cell(&mut row, "prometheus-client", n, || {
                 s.clear();
                 prometheus_client::encoding::text::encode(&mut s, &pc_reg).unwrap();
                 black_box(&s);
-            };
-            row.set("prometheus-client", time_scrape(n, &mut pc_scrape));
-            let pc_allocs = allocs_per_call(&mut pc_scrape);
+            });
             let ns = row.get("metricsmith");
             row.note(format!(
                 "{n} series, {label}: metricsmith {} bytes, {:.0} MB/s, {ms_allocs:.1} allocations per scrape; \
                  prometheus-client {} bytes, {pc_allocs:.1} allocations",
-                ms_buf.len(),
-                ms_buf.len() as f64 / (ns * n as f64) * 1e3,
+                ms.buf.len(),
+                ms.buf.len() as f64 / (ns * n as f64) * 1e3,
                 s.len()
             ));
             table.push(row);
@@ -1166,12 +1132,37 @@ fn heap_per_series<T>(make: impl FnOnce() -> Box<T>) -> f64 {
     after.saturating_sub(before) as f64 / 10_000.0
 }
 
-/// A renderer of one metricsmith family (label text cached, as in the registry), so its
-/// encoding is measured alone, as the peers' are.
-fn family_renderer(family: &'static dyn metricsmith::Family) -> metricsmith::__private::FamilyRenderer {
-    static META: metricsmith::Meta =
-        metricsmith::Meta { name: "bench_family", help: "h", file: file!(), line: line!(), module: "bench" };
-    metricsmith::__private::FamilyRenderer::new(&META, family)
+/// One metricsmith family rendered into a reused buffer (label text cached, as in the
+/// registry), so its encoding is measured alone, as the peers' are.
+struct FamilyScrape {
+    renderer: metricsmith::__private::FamilyRenderer,
+    buf: Vec<u8>,
+}
+
+impl FamilyScrape {
+    fn new(family: &'static dyn metricsmith::Family) -> Self {
+        static META: metricsmith::Meta = metricsmith::Meta {
+            name: "bench_family",
+            help: "h",
+            file: file!(),
+            line: line!(),
+            module: "bench",
+        };
+        FamilyScrape { renderer: metricsmith::__private::FamilyRenderer::new(&META, family), buf: Vec::new() }
+    }
+
+    fn scrape(&mut self, format: Format) {
+        self.buf.clear();
+        self.renderer.render(format, &mut self.buf);
+        black_box(&self.buf);
+    }
+}
+
+/// Times `scrape` into `column` of `row` (ns per series) and returns its allocations per
+/// call after the first.
+fn scrape_cell(row: &mut Row, column: &'static str, series: usize, mut scrape: impl FnMut()) -> f64 {
+    row.set(column, time_scrape(series, &mut scrape));
+    allocs_per_call(scrape)
 }
 
 fn sample_lines(out: &[u8]) -> usize {

@@ -248,17 +248,23 @@ mod tests {
             count
         }
 
+        /// Runs `write` on a new thread with its own handle to `series`.
+        fn spawn_writer(
+            series: &Arc<Vec<LoomU64>>,
+            write: impl FnOnce(&[LoomU64]) + Send + 'static,
+        ) -> loom::thread::JoinHandle<()> {
+            let series = series.clone();
+            loom::thread::spawn(move || write(&series))
+        }
+
         #[test]
         fn an_owner_and_a_reader() {
             model(|| {
                 let series = cells(2);
-                let writer = {
-                    let series = series.clone();
-                    loom::thread::spawn(move || {
-                        record_owned(&series, 0, 1.0);
-                        record_owned(&series, 1, 1.0);
-                    })
-                };
+                let writer = spawn_writer(&series, |series| {
+                    record_owned(series, 0, 1.0);
+                    record_owned(series, 1, 1.0);
+                });
                 let first = assert_consistent(&series);
                 let second = assert_consistent(&series);
                 assert!(second >= first, "a later scrape never sees fewer observations");
@@ -271,10 +277,7 @@ mod tests {
         fn a_shared_writer_and_a_reader() {
             model(|| {
                 let series = cells(2);
-                let writer = {
-                    let series = series.clone();
-                    loom::thread::spawn(move || record_shared(&series, 1, 1.0))
-                };
+                let writer = spawn_writer(&series, |series| record_shared(series, 1, 1.0));
                 assert_consistent(&series);
                 writer.join().unwrap();
                 assert_eq!(assert_consistent(&series), 1);
@@ -288,10 +291,7 @@ mod tests {
             model(|| {
                 let series = cells(2);
                 let writers: Vec<_> = (0..2)
-                    .map(|bucket| {
-                        let series = series.clone();
-                        loom::thread::spawn(move || record_shared(&series, bucket, 1.0))
-                    })
+                    .map(|bucket| spawn_writer(&series, move |series| record_shared(series, bucket, 1.0)))
                     .collect();
                 for writer in writers {
                     writer.join().unwrap();
