@@ -365,17 +365,53 @@ impl FloatCounterSeries {
     /// Adds `amount` (finite and not negative; otherwise rejected and counted).
     #[inline]
     pub fn inc_by(self, amount: f64) {
-        // NaN and ±Inf are not finite.
-        if !amount.is_finite() || amount < 0.0 {
-            rejected::record(Rejection::InvalidCounterIncrement);
+        if accepts_increment(amount) {
+            self.cell.add_float(amount);
+        }
+    }
+    /// Adds `amount` and keeps an exemplar of it, as
+    /// [`CounterSeries::inc_by_with_exemplar`] does. A rejected amount (negative, NaN or
+    /// infinite) is rejected with its exemplar.
+    ///
+    /// ```
+    /// use metricsmith::{metric, render, FloatCounter, Format};
+    ///
+    /// /// Energy drawn by the fryer.
+    /// #[metric]
+    /// static FRYER_ENERGY_JOULES_TOTAL: FloatCounter;
+    ///
+    /// FRYER_ENERGY_JOULES_TOTAL.labels(()).inc_by_with_exemplar(1.5, &[("batch", "b7")]);
+    ///
+    /// let mut out = Vec::new();
+    /// render(Format::OpenMetrics, &mut out);
+    /// let text = String::from_utf8(out).unwrap();
+    /// assert!(text.contains("fryer_energy_joules_total 1.5 # {batch=\"b7\"} 1.5 "));
+    /// ```
+    pub fn inc_by_with_exemplar(self, amount: f64, labels: &[(&str, &str)]) {
+        if !accepts_increment(amount) {
             return;
         }
         self.cell.add_float(amount);
+        if let Some(key) = self.cell.exemplar_key() {
+            exemplar::record((key, 0), labels, Number::Float(amount));
+        }
     }
     /// The current total.
     pub fn get(self) -> f64 {
         self.cell.total_float()
     }
+}
+
+/// Whether a float counter may add `amount`: finite and not negative (a rejected one is
+/// counted), so a counter never goes down.
+#[inline]
+fn accepts_increment(amount: f64) -> bool {
+    // NaN and ±Inf are not finite.
+    let accepted = amount.is_finite() && amount >= 0.0;
+    if !accepted {
+        rejected::record(Rejection::InvalidCounterIncrement);
+    }
+    accepted
 }
 
 impl<L: LabelSet> Family for FloatCounter<L> {
@@ -395,5 +431,10 @@ impl<L: LabelSet> Family for FloatCounter<L> {
         if series < L::CARDINALITY {
             out.value = Some(Number::Float(ShardedCell::of(self.cells, self.layout, series).total_float()));
         }
+    }
+    fn exemplar_key(&self, series: usize) -> Option<usize> {
+        (series < L::CARDINALITY)
+            .then(|| ShardedCell::of(self.cells, self.layout, series).exemplar_key())
+            .flatten()
     }
 }
