@@ -879,13 +879,24 @@ fn main() {
     }
 
     // --- 7c. scaling: one counter family at 100 … 100 000 series, both formats
-    for (n, ms_family, pc_reg) in [
-        (Region::ALL.len(), &BENCH_SMALL_TOTAL as &'static dyn metricsmith::Family, pc_small_registry()),
-        (Region::ALL.len() * Tenant::ALL.len() * Zone::ALL.len(), &BENCH_HUGE_TOTAL, pc_huge_registry()),
+    let (small_measured, huge_measured) = measured_scaling_filled();
+    for (n, ms_family, pc_reg, m) in [
+        (
+            Region::ALL.len(),
+            &BENCH_SMALL_TOTAL as &'static dyn metricsmith::Family,
+            pc_small_registry(),
+            &small_measured as &dyn MeasuredEncode,
+        ),
+        (
+            Region::ALL.len() * Tenant::ALL.len() * Zone::ALL.len(),
+            &BENCH_HUGE_TOTAL,
+            pc_huge_registry(),
+            &huge_measured,
+        ),
     ] {
         for (format, label) in [(Format::Prometheus, "text 0.0.4"), (Format::OpenMetrics, "OpenMetrics")] {
             let mut row = Row::new(format!(
-                "encode counter family, {n} series, {label}: ns/series (prometheus-client: its OpenMetrics text)"
+                "encode counter family, {n} series, {label}: ns/series (peers: their own text format)"
             ));
             let mut ms = FamilyScrape::new(ms_family);
             let ms_allocs = scrape_cell(&mut row, "metricsmith", n, || ms.scrape(format));
@@ -895,13 +906,15 @@ fn main() {
                 prometheus_client::encoding::text::encode(&mut s, &pc_reg).unwrap();
                 black_box(&s);
             });
+            let measured_allocs = scrape_cell(&mut row, "measured", n, || m.encode());
             let ns = row.get("metricsmith");
             row.note(format!(
                 "{n} series, {label}: metricsmith {} bytes, {:.0} MB/s, {ms_allocs:.1} allocations per scrape; \
-                 prometheus-client {} bytes, {pc_allocs:.1} allocations",
+                 prometheus-client {} bytes, {pc_allocs:.1} allocations; measured {} bytes, {measured_allocs:.1} allocations",
                 ms.buf.len(),
                 ms.buf.len() as f64 / (ns * n as f64) * 1e3,
-                s.len()
+                s.len(),
+                m.len()
             ));
             table.push(row);
         }
@@ -1271,6 +1284,47 @@ struct MeasuredMid {
 struct MeasuredHist {
     /// Labelled histogram.
     h: measured::HistogramVec<ReqSet, 11>,
+}
+
+#[derive(measured::MetricGroup)]
+struct MeasuredSmall {
+    /// 100-series counter family, for encoding.
+    bench_small_total: measured::CounterVec<SmallSet>,
+}
+
+#[derive(measured::MetricGroup)]
+struct MeasuredHuge {
+    /// 100 000-series counter family, for encoding.
+    bench_huge_total: measured::CounterVec<HugeSet>,
+}
+
+#[derive(measured::LabelGroup, Clone, Copy, Debug)]
+#[label(set = SmallSet)]
+struct SmallM {
+    region: Region,
+}
+
+#[derive(measured::LabelGroup, Clone, Copy, Debug)]
+#[label(set = HugeSet)]
+struct HugeM {
+    region: Region,
+    tenant: Tenant,
+    zone: Zone,
+}
+
+fn measured_scaling_filled() -> (MeasuredSmall, MeasuredHuge) {
+    let small =
+        MeasuredSmall { bench_small_total: measured::CounterVec::with_label_set(SmallSet::default()) };
+    let huge = MeasuredHuge { bench_huge_total: measured::CounterVec::with_label_set(HugeSet::default()) };
+    for &region in Region::ALL {
+        small.bench_small_total.inc(SmallM { region });
+        for &tenant in Tenant::ALL {
+            for &zone in Zone::ALL {
+                huge.bench_huge_total.inc(HugeM { region, tenant, zone });
+            }
+        }
+    }
+    (small, huge)
 }
 
 trait MeasuredEncode {
