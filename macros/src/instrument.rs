@@ -363,7 +363,8 @@ impl Instrument<'_> {
         match self.instrument_type {
             InstrumentType::Histogram => {
                 let bounds = self.options.bucket_values().into_iter().map(f64_tokens);
-                quote!(#new(&[#(#bounds),*], #cells))
+                let name = &self.name;
+                quote!(#new(#name, &[#(#bounds),*], #cells))
             }
             InstrumentType::Info => {
                 let pairs =

@@ -376,6 +376,26 @@ pub const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
+/// Whether a `#[timed(metric = ...)]` target records seconds: a histogram whose name
+/// ends in `_seconds`. `None` (not a histogram) passes here: the type check reports that.
+#[doc(hidden)]
+pub const fn records_seconds(histogram_name: Option<&str>) -> bool {
+    let Some(name) = histogram_name else { return true };
+    let (name, suffix) = (name.as_bytes(), b"_seconds".as_slice());
+    if name.len() < suffix.len() {
+        return false;
+    }
+    let start = name.len() - suffix.len();
+    let mut position = 0;
+    while position < suffix.len() {
+        if name[start + position] != suffix[position] {
+            return false;
+        }
+        position += 1;
+    }
+    true
+}
+
 // ---------------------------------------------------------------------------
 // Sites of the shared families
 // ---------------------------------------------------------------------------
@@ -697,6 +717,14 @@ mod tests {
         assert!(!str_eq("method", "methods"));
         assert!(!str_eq("method", "mEthod"));
         assert!(str_eq("", ""));
+    }
+
+    #[test]
+    fn records_seconds_reads_the_unit_suffix() {
+        assert!(records_seconds(Some("payment_gateway_duration_seconds")));
+        assert!(!records_seconds(Some("payment_gateway_duration_ms")));
+        assert!(!records_seconds(Some("seconds")));
+        assert!(records_seconds(None), "not a histogram: the type check reports it");
     }
 
     #[test]

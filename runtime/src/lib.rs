@@ -234,9 +234,9 @@ pub mod __private {
     pub use crate::family::{CollectError, MetricType};
     pub use crate::family::{Group, Meta};
     pub use crate::functions::{
-        call, counted_cells, in_flight_series, str_eq, timed_series, Call, CountedMetric, CountedSite,
-        InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric, TimedSite,
-        COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
+        call, counted_cells, in_flight_series, records_seconds, str_eq, timed_series, Call, CountedMetric,
+        CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
+        TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::labels::__split_index;
     pub use crate::metrics::{

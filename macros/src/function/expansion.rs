@@ -313,10 +313,26 @@ fn static_metric(kind: Kind, path: &syn::Path, labels: &[Bound], runtime: &Token
             );
         }
     });
+    // Durations are recorded in seconds, so the histogram's name must say so (the rule
+    // `#[metric]` cannot apply: it does not know the static will be timed).
+    let unit_check = (kind == Kind::Timed).then(|| {
+        let message = format!(
+            "`#[timed(metric = {metric_text})]` records durations in seconds, but the histogram's name does not end in `_seconds`: name the metric `..._seconds` (the static, or its `name = \"...\"`)"
+        );
+        respan(
+            quote! {
+                const _: () = ::core::assert!(
+                    #runtime::__private::records_seconds(#path.__histogram_name()),
+                    #message
+                );
+            },
+            path_span(path),
+        )
+    });
     let (index, setup) = index_of(kind, labels, runtime);
     // Spanned on the path, so a metric of the wrong type or labels is reported there.
     let builder = respan(builder(kind, quote!(&#path), label_type, &index, runtime), path_span(path));
-    Part { items: quote!(#(#name_checks)*), setup, builder }
+    Part { items: quote!(#(#name_checks)* #unit_check), setup, builder }
 }
 
 /// `tokens` with every span set to `span` (groups included).

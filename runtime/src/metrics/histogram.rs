@@ -60,6 +60,9 @@ pub(crate) const HISTOGRAM_CELLS: SeriesCells =
 /// assert_eq!(PAYMENT_GATEWAY_DURATION_SECONDS.bucket_counts(), [1, 2, 3, 3, 3, 3]);
 /// ```
 pub struct Histogram<L: LabelSet = ()> {
+    /// The metric's name, for the compile-time check that `#[timed(metric = ...)]`
+    /// records into a `_seconds` histogram.
+    name: &'static str,
     bounds: &'static [f64],
     cells: &'static [AtomicU64],
     layout: Layout,
@@ -68,10 +71,18 @@ pub struct Histogram<L: LabelSet = ()> {
 
 impl<L: LabelSet> Histogram<L> {
     #[doc(hidden)]
-    pub const fn __new(bounds: &'static [f64], cells: &'static [AtomicU64]) -> Self {
+    pub const fn __new(name: &'static str, bounds: &'static [f64], cells: &'static [AtomicU64]) -> Self {
         let layout = Layout::new(L::CARDINALITY, HISTOGRAM_CELLS, bounds.len());
         assert!(cells.len() == layout.total, "histogram storage does not match its label set and buckets");
-        Histogram { bounds, cells, layout, labels: PhantomData }
+        Histogram { name, bounds, cells, layout, labels: PhantomData }
+    }
+
+    /// The metric's name, readable in constants: `#[timed(metric = ...)]` checks it
+    /// ends in `_seconds`. Every instrument type has this method; only a histogram
+    /// returns a name.
+    #[doc(hidden)]
+    pub const fn __histogram_name(&self) -> Option<&'static str> {
+        Some(self.name)
     }
 
     /// The bucket upper bounds, without `+Inf`.

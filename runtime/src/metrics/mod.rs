@@ -74,6 +74,27 @@ labelled_instrument!(
     Summary: summary::SUMMARY_CELLS
 );
 
+/// `__histogram_name` on the other instrument types, so the `_seconds` check of
+/// `#[timed(metric = ...)]` adds no second error to a metric of the wrong type.
+macro_rules! not_a_histogram {
+    ($($ty:ty, [$($generics:tt)*]);*) => {$(
+        impl<$($generics)*> $ty {
+            #[doc(hidden)]
+            pub const fn __histogram_name(&self) -> Option<&'static str> {
+                None
+            }
+        }
+    )*};
+}
+not_a_histogram!(
+    Counter<L>, [L: LabelSet];
+    FloatCounter<L>, [L: LabelSet];
+    Gauge<L>, [L: LabelSet];
+    Summary<L>, [L: LabelSet];
+    Info, [];
+    StateSet<E>, [E: crate::labels::LabelValue]
+);
+
 impl Instrument for Info {
     const SERIES: usize = 1;
     const CELLS: SeriesCells = NO_CELLS;
