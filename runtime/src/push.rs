@@ -371,6 +371,18 @@ fn keep_families(text: &[u8], keep: fn(&str) -> bool) -> Vec<u8> {
 }
 
 /// Why a push, push_add or delete did not happen.
+///
+/// Mistakes in the request are reported before anything is sent:
+///
+/// ```
+/// use metricsmith::push::{PushError, Pushgateway};
+///
+/// let error = Pushgateway::new("http://127.0.0.1:9091").push().unwrap_err();
+/// assert!(matches!(error, PushError::MissingJob));
+///
+/// let error = Pushgateway::new("http://127.0.0.1:9091").job("nightly").grouping("shard-id", "7").push().unwrap_err();
+/// assert!(matches!(error, PushError::InvalidLabelName { .. }), "{error}");
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PushError {
