@@ -32,12 +32,19 @@ fn main() {
 
     let mut dice = Dice::new(0x5eed);
     loop {
-        // A burst of new orders, then the worker drains some of the queue.
+        // A burst of new orders, then the worker drains part of the queue: it can take
+        // slightly more than arrive on average, so the queue depth (read by a callback
+        // at scrape time) moves between 0 and a few orders instead of staying at 0.
         let arrivals = 1 + (dice.next_unit() * 3.0) as usize;
         for _ in 0..arrivals {
             shop::enqueue(Order::random(&mut dice));
         }
-        while shop::process_next(true).is_some() {}
+        let capacity = 1 + (dice.next_unit() * 4.0) as usize;
+        for _ in 0..capacity {
+            if shop::process_next(true).is_none() {
+                break;
+            }
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
 }
