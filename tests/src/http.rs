@@ -74,3 +74,28 @@ pub fn assert_rejected(request: &[u8], response: &[u8]) {
         String::from_utf8_lossy(&request[..request.len().min(80)])
     );
 }
+
+/// The `Content-Length` of a lower-cased response head.
+///
+/// # Panics
+///
+/// When the head has none, or it is not a number.
+pub fn content_length(head: &str) -> usize {
+    head.lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .expect("a Content-Length header")
+        .trim()
+        .parse()
+        .expect("a numeric Content-Length")
+}
+
+/// Whether HEAD reports GET's length in one of up to 20 rounds of GET, HEAD, GET, where
+/// `round` returns the three lengths. Metrics (other tests' instruments, the process
+/// metrics) move between requests, so one round where all three agree is the proof; a
+/// HEAD whose length is wrong never agrees.
+pub fn head_length_matches_get(mut round: impl FnMut() -> (usize, usize, usize)) -> bool {
+    (0..20).any(|_| {
+        let (before, head, after) = round();
+        before == after && head == before
+    })
+}

@@ -12,7 +12,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use metricsmith::{serve, serve_with, ServeError, ServeOptions, Server};
-use metricsmith_tests::http::{assert_rejected, parse_raw, raw_exchange, read_until_closed, LIVENESS};
+use metricsmith_tests::http::{
+    assert_rejected, content_length, head_length_matches_get, parse_raw, raw_exchange, read_until_closed,
+    LIVENESS,
+};
 
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -126,11 +129,7 @@ fn head_sends_the_get_headers_without_a_body() {
     let addr = server.local_addr();
     let head_request = b"HEAD /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 
-    // Other tests' instruments and the process metrics may change between requests, so
-    // look for one round in which two GETs and the HEAD between them agree; a HEAD whose
-    // length is wrong never does, and the test fails after 20 rounds.
-    let mut agreed = false;
-    for _ in 0..20 {
+    let agreed = head_length_matches_get(|| {
         let before = get(addr, "/metrics", None);
         let response = raw_exchange(addr, head_request);
         let after = get(addr, "/metrics", None);
@@ -139,23 +138,10 @@ fn head_sends_the_get_headers_without_a_body() {
         assert_eq!(status, 200);
         assert!(body.is_empty(), "HEAD sent a body of {} bytes", body.len());
         assert!(head.contains(&format!("\r\ncontent-type: {PROMETHEUS_TEXT}\r\n")), "{head}");
-        let length: usize = head
-            .lines()
-            .find_map(|line| line.strip_prefix("content-length: "))
-            .expect("HEAD reports Content-Length")
-            .parse()
-            .unwrap();
-        assert!(length > 0);
-
         assert_eq!(before.content_type, after.content_type);
         assert_eq!(before.content_length, Some(before.body.len()));
-        // Process metrics (CPU seconds, memory) move between requests and can change the
-        // length; a round where GET, HEAD, GET all agree shows HEAD reports GET's length.
-        if before.body.len() == after.body.len() && length == before.body.len() {
-            agreed = true;
-            break;
-        }
-    }
+        (before.body.len(), content_length(&head), after.body.len())
+    });
     assert!(agreed, "no GET, HEAD, GET round agreed on Content-Length");
 
     // ureq agrees that there is no body.

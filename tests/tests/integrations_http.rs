@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use metricsmith::MetricsService;
+use metricsmith_tests::http::{content_length, head_length_matches_get};
 use metricsmith_tests::{http_client, AxumServer};
 
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -93,28 +94,16 @@ fn check_endpoint(addr: SocketAddr, path: &str) {
         assert!(!scrape.body.contains("# EOF"));
     }
 
-    // HEAD: GET's headers, no body. Other tests' instruments and the process metrics
-    // may change between requests, so look for a round in which two GETs and the HEAD
-    // between them agree; a HEAD whose length is wrong never does.
-    let mut agreed = false;
-    for _ in 0..20 {
+    // HEAD: GET's headers, no body.
+    let agreed = head_length_matches_get(|| {
         let before = request("GET", &url, None);
         let (head, body) = raw_head(addr, path);
         let after = request("GET", &url, None);
         assert!(head.starts_with("http/1.1 200"), "{head}");
         assert!(body.is_empty(), "HEAD sent a body of {} bytes", body.len());
         assert!(head.contains(&format!("\r\ncontent-type: {PROMETHEUS_TEXT}")), "{head}");
-        let length: usize = head
-            .lines()
-            .find_map(|line| line.strip_prefix("content-length: "))
-            .expect("HEAD reports Content-Length")
-            .parse()
-            .unwrap();
-        if before.body.len() == after.body.len() && length == before.body.len() {
-            agreed = true;
-            break;
-        }
-    }
+        (before.body.len(), content_length(&head), after.body.len())
+    });
     assert!(agreed, "no GET, HEAD, GET round agreed on Content-Length");
 
     // Other methods are refused, saying which ones work.
