@@ -32,18 +32,18 @@ use std::time::Duration;
 use base64::Engine as _;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{
-    HeaderMap, HeaderValue, ACCEPT, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE,
-};
+use hyper::header::{HeaderMap, HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
 use tokio::time::{Instant, Sleep};
+
+use crate::service::plain;
 
 /// The path that serves metrics; everything else is `404`.
 const METRICS_PATH: &str = "/metrics";
@@ -586,39 +586,7 @@ fn respond(request: &Request<Incoming>, gatekeeper: Option<&Gatekeeper>) -> Resp
     if request.uri().path() != METRICS_PATH {
         return plain(StatusCode::NOT_FOUND, "not found; metrics are at /metrics\n");
     }
-    let method = request.method();
-    if method != Method::GET && method != Method::HEAD {
-        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-        response.headers_mut().insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return response;
-    }
-
-    // Several Accept headers mean the same as one with their values joined by commas;
-    // a value that is not visible ASCII cannot name a format and is skipped.
-    let accept = request
-        .headers()
-        .get_all(ACCEPT)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .collect::<Vec<_>>()
-        .join(",");
-    let (content_type, body) = crate::render_for_accept(&accept);
-
-    // Content-Length is set explicitly so that HEAD reports the length GET would send.
-    let length = HeaderValue::from(body.len());
-    let body = if method == Method::HEAD { Bytes::new() } else { Bytes::from(body) };
-    let mut response = Response::new(Full::new(body));
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(CONTENT_LENGTH, length);
-    response
-}
-
-fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
-    *response.status_mut() = status;
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-    response
+    crate::service::metrics_response(request.method(), request.headers())
 }
 
 /// The output of [`race`].
