@@ -71,7 +71,7 @@ labelled_instrument!(
     FloatCounter: counter::COUNTER_CELLS,
     Gauge: GAUGE_CELLS,
     Histogram: histogram::HISTOGRAM_CELLS,
-    Summary: summary::SUMMARY_CELLS
+    Summary: histogram::HISTOGRAM_CELLS
 );
 
 /// `__histogram_name` on the other instrument types, so the `_seconds` check of
