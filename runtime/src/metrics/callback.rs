@@ -53,6 +53,11 @@ use crate::labels::LabelSet;
 /// assert!(text.contains("broker_queue_length{queue=\"orders\"} 12\n"));
 /// assert!(text.contains("broker_queue_length{queue=\"refunds\"} 3\n"));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `metricsmith::Collector`, so `#[metric(collector = ...)]` cannot read it",
+    label = "not a `Collector`",
+    note = "implement `metricsmith::Collector` for `{Self}`: `type Labels` (the metric's label set) and `fn collect(&self, values: &mut CollectedValues<Self::Labels>) -> Result<(), CollectError>`"
+)]
 pub trait Collector: Sync + 'static {
     /// The label set of the family's series.
     type Labels: LabelSet;
