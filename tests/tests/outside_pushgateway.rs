@@ -21,9 +21,28 @@ use metricsmith_tests::{drive_shop, require, PushgatewayServer, Tool};
 #[metric]
 static PUSH_PROBES_TOTAL: Counter;
 
-/// A gauge the tests set to a known value before pushing.
+// One gauge per test that checks a pushed value: the tests run in parallel, and with one
+// shared gauge a test's push carried another test's value (seen in CI: 4 where 2 was set).
+
+/// The value `push_puts_the_registry_under_the_job_and_grouping_labels` pushes.
 #[metric]
 static PUSH_PROBE_LEVEL: Gauge;
+
+/// The value `grouping_values_with_any_text_arrive_unchanged` pushes.
+#[metric]
+static GROUPING_PROBE_LEVEL: Gauge;
+
+/// The value `push_replaces_the_group_but_push_add_only_the_names_it_pushes` pushes.
+#[metric]
+static REPLACE_PROBE_LEVEL: Gauge;
+
+/// The value `delete_removes_only_its_group` pushes.
+#[metric]
+static DELETE_PROBE_LEVEL: Gauge;
+
+/// The value `the_filter_pushes_only_the_families_it_keeps` pushes; its name passes the filter.
+#[metric]
+static PUSH_PROBE_FILTERED_LEVEL: Gauge;
 
 /// The longest a request to a silent server may take before the test counts a hang.
 const LIVENESS: Duration = Duration::from_secs(20);
@@ -80,16 +99,16 @@ fn grouping_values_with_any_text_arrive_unchanged() {
     for (name, value) in awkward {
         gateway = gateway.grouping(name, value);
     }
-    PUSH_PROBE_LEVEL.set(7.0);
+    GROUPING_PROBE_LEVEL.set(7.0);
     gateway.push().expect("push");
 
     let mut group = vec![("job", "reports/daily")];
     group.extend(awkward);
-    assert_eq!(server.value("push_probe_level", &group), Some(7.0), "{}", server.scrape());
+    assert_eq!(server.value("grouping_probe_level", &group), Some(7.0), "{}", server.scrape());
 
     // The same builder names the same group: delete finds it.
     gateway.delete().expect("delete");
-    assert_eq!(server.value("push_probe_level", &group), None);
+    assert_eq!(server.value("grouping_probe_level", &group), None);
 }
 
 #[test]
@@ -100,40 +119,40 @@ fn push_replaces_the_group_but_push_add_only_the_names_it_pushes() {
     let foreign = "# TYPE foreign_level gauge\nforeign_level 42\n";
     assert_eq!(server.raw("PUT", "/metrics/job/worker/instance/w1", foreign).0, 200);
     assert_eq!(server.raw("PUT", "/metrics/job/worker/instance/w2", foreign).0, 200);
-    PUSH_PROBE_LEVEL.set(1.0);
+    REPLACE_PROBE_LEVEL.set(1.0);
     let gateway = gateway(&server, "worker").grouping("instance", "w1");
 
     // POST keeps the group's metrics under other names.
     gateway.push_add().expect("push_add");
     assert_eq!(server.value("foreign_level", &group), Some(42.0));
-    assert_eq!(server.value("push_probe_level", &group), Some(1.0));
+    assert_eq!(server.value("replace_probe_level", &group), Some(1.0));
 
     // ... and replaces those under the names it pushes.
-    PUSH_PROBE_LEVEL.set(2.0);
+    REPLACE_PROBE_LEVEL.set(2.0);
     gateway.push_add().expect("push_add");
-    assert_eq!(server.value("push_probe_level", &group), Some(2.0));
+    assert_eq!(server.value("replace_probe_level", &group), Some(2.0));
 
     // PUT replaces the whole group, and only that group.
     gateway.push().expect("push");
     assert_eq!(server.value("foreign_level", &group), None);
-    assert_eq!(server.value("push_probe_level", &group), Some(2.0));
+    assert_eq!(server.value("replace_probe_level", &group), Some(2.0));
     assert_eq!(server.value("foreign_level", &other_group), Some(42.0));
 }
 
 #[test]
 fn delete_removes_only_its_group() {
     let Some(server) = start("delete_removes_only_its_group") else { return };
-    PUSH_PROBE_LEVEL.set(3.0);
+    DELETE_PROBE_LEVEL.set(3.0);
     let first = gateway(&server, "batch").grouping("shard", "1");
     let second = gateway(&server, "batch").grouping("shard", "2");
     first.push().expect("push shard 1");
     second.push().expect("push shard 2");
-    assert_eq!(server.samples("push_probe_level", &[("job", "batch")]).len(), 2);
+    assert_eq!(server.samples("delete_probe_level", &[("job", "batch")]).len(), 2);
 
     first.delete().expect("delete shard 1");
-    assert_eq!(server.value("push_probe_level", &[("job", "batch"), ("shard", "1")]), None);
+    assert_eq!(server.value("delete_probe_level", &[("job", "batch"), ("shard", "1")]), None);
     assert_eq!(server.value("push_time_seconds", &[("job", "batch"), ("shard", "1")]), None);
-    assert_eq!(server.value("push_probe_level", &[("job", "batch"), ("shard", "2")]), Some(3.0));
+    assert_eq!(server.value("delete_probe_level", &[("job", "batch"), ("shard", "2")]), Some(3.0));
 
     // Deleting what is already gone is no error.
     first.delete().expect("delete again");
@@ -142,11 +161,11 @@ fn delete_removes_only_its_group() {
 #[test]
 fn the_filter_pushes_only_the_families_it_keeps() {
     let Some(server) = start("the_filter_pushes_only_the_families_it_keeps") else { return };
-    PUSH_PROBE_LEVEL.set(4.0);
+    PUSH_PROBE_FILTERED_LEVEL.set(4.0);
     gateway(&server, "filtered").filter(|family| family.starts_with("push_probe")).push().expect("push");
 
     let group = [("job", "filtered")];
-    assert_eq!(server.value("push_probe_level", &group), Some(4.0));
+    assert_eq!(server.value("push_probe_filtered_level", &group), Some(4.0));
     assert!(server.value("push_probes_total", &group).is_some());
     let pushed: Vec<String> = metricsmith_tests::parse_text_samples(&server.scrape())
         .into_iter()
