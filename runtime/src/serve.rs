@@ -71,16 +71,21 @@ const MIN_HEADER_BYTES: usize = 8 * 1024;
 /// named `metricsmith-http`, until the returned [`Server`] is shut down or dropped:
 /// keep the handle alive for as long as the endpoint should run.
 ///
-/// Bind a loopback address such as `127.0.0.1:9898` unless the port is protected by a
-/// firewall or an authenticating proxy: by default the endpoint has no authentication,
-/// and metrics can reveal more than intended (see [`ServeOptions::with_bearer_token`]).
+/// Loopback by default: metrics can reveal more than intended, so an endpoint without
+/// authentication only listens on loopback addresses such as `127.0.0.1:9898` or
+/// `[::1]:9898`. To let other hosts scrape, require credentials
+/// ([`ServeOptions::with_bearer_token`], [`ServeOptions::with_basic_auth`]) or, when a
+/// firewall or an authenticating proxy protects the port, say so with
+/// [`ServeOptions::allow_unauthenticated_remote`]; then call [`serve_with`].
 /// Port `0` picks a free port; see [`Server::local_addr`].
 ///
 /// # Errors
 ///
-/// [`ServeError::Resolve`] if `addr` does not resolve, [`ServeError::Bind`] if the
-/// address cannot be listened on (for example, it is already in use), and
-/// [`ServeError::Io`] if the runtime or its thread cannot be started.
+/// [`ServeError::Resolve`] if `addr` does not resolve, [`ServeError::Unprotected`] if it
+/// resolves to an address other hosts can reach and the endpoint has no credentials,
+/// [`ServeError::Bind`] if the address cannot be listened on (for example, it is
+/// already in use), and [`ServeError::Io`] if the runtime or its thread cannot be
+/// started.
 ///
 /// ```
 /// let server = metricsmith::serve("127.0.0.1:0")?;
@@ -117,6 +122,11 @@ pub fn serve_with(addr: impl ToSocketAddrs, options: ServeOptions) -> Result<Ser
             io::ErrorKind::InvalidInput,
             "the address resolved to nothing",
         )));
+    }
+    let reachable: Vec<SocketAddr> =
+        addrs.iter().copied().filter(|addr| !addr.ip().to_canonical().is_loopback()).collect();
+    if !reachable.is_empty() && options.auth.is_none() && !options.allow_unauthenticated_remote {
+        return Err(ServeError::Unprotected { addr: display_addrs(&reachable) });
     }
     let listener = std::net::TcpListener::bind(&addrs[..])
         .map_err(|source| ServeError::Bind { addr: display_addrs(&addrs), source })?;
@@ -188,6 +198,10 @@ pub struct ServeOptions {
     pub idle_timeout: Duration,
     /// The credentials every request must carry (default none: no authentication).
     pub auth: Option<Credentials>,
+    /// Whether an endpoint without [`auth`](ServeOptions::auth) may listen on an
+    /// address other hosts can reach (default `false`: only loopback); see
+    /// [`allow_unauthenticated_remote`](ServeOptions::allow_unauthenticated_remote).
+    pub allow_unauthenticated_remote: bool,
 }
 
 impl Default for ServeOptions {
@@ -198,6 +212,7 @@ impl Default for ServeOptions {
             max_header_bytes: 8 * 1024,
             idle_timeout: Duration::from_secs(30),
             auth: None,
+            allow_unauthenticated_remote: false,
         }
     }
 }
@@ -288,6 +303,28 @@ impl ServeOptions {
     #[must_use]
     pub fn with_basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.auth = Some(Credentials::Basic { user: user.into(), password: password.into() });
+        self
+    }
+
+    /// Lets the endpoint listen without credentials on addresses other hosts can reach
+    /// (`0.0.0.0:9898`, a LAN address, `[::]:9898`): for a port that a firewall, a
+    /// network policy or an authenticating proxy already protects. Without it, such an
+    /// address is refused with [`ServeError::Unprotected`].
+    ///
+    /// ```
+    /// use metricsmith::{serve, serve_with, ServeError, ServeOptions};
+    ///
+    /// // Every interface, no credentials: refused unless asked for.
+    /// assert!(matches!(serve("0.0.0.0:0"), Err(ServeError::Unprotected { .. })));
+    ///
+    /// let options = ServeOptions::default().allow_unauthenticated_remote();
+    /// let server = serve_with("0.0.0.0:0", options)?;
+    /// server.shutdown();
+    /// # Ok::<(), ServeError>(())
+    /// ```
+    #[must_use]
+    pub fn allow_unauthenticated_remote(mut self) -> Self {
+        self.allow_unauthenticated_remote = true;
         self
     }
 }
@@ -482,6 +519,12 @@ pub enum ServeError {
         /// Why listening failed.
         source: io::Error,
     },
+    /// The address is one other hosts can reach, and the endpoint has no credentials:
+    /// see [`serve`] for the three ways on.
+    Unprotected {
+        /// The address (or addresses, comma-separated) other hosts could reach.
+        addr: String,
+    },
     /// Setting up the listener, the runtime or the thread failed.
     Io(io::Error),
 }
@@ -491,6 +534,13 @@ impl fmt::Display for ServeError {
         match self {
             ServeError::Resolve(error) => write!(f, "cannot resolve the metrics listen address: {error}"),
             ServeError::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
+            ServeError::Unprotected { addr } => write!(
+                f,
+                "refusing to serve metrics without authentication on {addr}, which other hosts can \
+                 reach: listen on loopback (e.g. 127.0.0.1:9898), require credentials with \
+                 ServeOptions::with_bearer_token or with_basic_auth, or, if a firewall or proxy \
+                 protects the port, use ServeOptions::allow_unauthenticated_remote"
+            ),
             ServeError::Io(error) => write!(f, "cannot start the metrics endpoint: {error}"),
         }
     }

@@ -4,10 +4,10 @@
 //! panicked (tokio would swallow a connection task's panic: `endpoint_panics` sees it).
 
 use std::io::Write;
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use metricsmith::{serve_with, Format, ServeOptions, Server};
+use metricsmith::{serve, serve_with, Format, ServeError, ServeOptions, Server};
 use metricsmith_tests::http::{assert_rejected, parse_raw, raw_exchange, read_until_closed, LIVENESS};
 use metricsmith_tests::{endpoint_panics, reader};
 use proptest::prelude::*;
@@ -51,6 +51,70 @@ fn assert_unauthorized(addr: SocketAddr, request_line: &str, headers: &[&str], s
         "401 without a `{scheme}` challenge:\n{head}"
     );
     assert!(!body.contains(SELF_METRIC), "a 401 leaked metrics: {body}");
+}
+
+/// A port nothing listens on at the moment (the OS picked it, and it was let go).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
+}
+
+#[test]
+fn without_credentials_only_loopback_is_served() {
+    let port = free_port();
+    let everywhere = format!("0.0.0.0:{port}");
+    match serve(everywhere.as_str()) {
+        Err(error @ ServeError::Unprotected { .. }) => {
+            let shown = error.to_string();
+            assert!(shown.contains(&everywhere), "{shown}");
+            for way in
+                ["127.0.0.1:9898", "with_bearer_token", "with_basic_auth", "allow_unauthenticated_remote"]
+            {
+                assert!(shown.contains(way), "the refusal does not name `{way}`: {shown}");
+            }
+        }
+        other => panic!("{everywhere} without credentials: expected Unprotected, got {other:?}"),
+    }
+    // Refused before binding: the port is still free.
+    drop(TcpListener::bind(&everywhere).expect("the refused address was left unbound"));
+
+    // Every address other hosts can reach is refused, also beside a loopback one.
+    assert!(matches!(serve("[::]:0"), Err(ServeError::Unprotected { .. })));
+    let mixed: [SocketAddr; 2] = ["127.0.0.1:0".parse().unwrap(), "0.0.0.0:0".parse().unwrap()];
+    match serve(&mixed[..]) {
+        Err(ServeError::Unprotected { addr }) => assert_eq!(addr, "0.0.0.0:0"),
+        other => panic!("expected only 0.0.0.0:0 to be named, got {other:?}"),
+    }
+
+    // Loopback in its spellings is not refused (an IPv6 one may still fail to bind where
+    // the machine has no IPv6, which is a different error).
+    for loopback in ["127.0.0.1:0", "127.0.0.2:0", "localhost:0", "[::1]:0", "[::ffff:127.0.0.1]:0"] {
+        match serve(loopback) {
+            Ok(server) => server.shutdown(),
+            Err(ServeError::Bind { .. }) if loopback.starts_with('[') => {}
+            Err(error) => panic!("{loopback}: {error}"),
+        }
+    }
+}
+
+#[test]
+fn credentials_or_an_explicit_choice_open_other_addresses() {
+    endpoint_panics();
+    let with_token = ServeOptions::default().with_bearer_token("s3cret-token");
+    let with_password = ServeOptions::default().with_basic_auth("prometheus", "s3cret");
+    let protected_elsewhere = ServeOptions::default().allow_unauthenticated_remote();
+    for (options, headers) in [
+        (with_token, &["Authorization: Bearer s3cret-token"][..]),
+        (with_password, &["Authorization: Basic cHJvbWV0aGV1czpzM2NyZXQ="][..]),
+        (protected_elsewhere, &[][..]),
+    ] {
+        let server =
+            serve_with("0.0.0.0:0", options.clone()).unwrap_or_else(|error| panic!("{options:?}: {error}"));
+        assert!(server.local_addr().ip().is_unspecified());
+        let loopback = SocketAddr::from(([127, 0, 0, 1], server.local_addr().port()));
+        assert_good_scrape(loopback, headers);
+        server.shutdown();
+    }
+    assert_eq!(endpoint_panics(), 0);
 }
 
 #[test]

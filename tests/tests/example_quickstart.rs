@@ -1,8 +1,9 @@
 //! The README's first command, `cargo run --example quickstart`, as a user runs it: the
 //! built example binary prints where it serves as its first line, serves the shop's
-//! metrics with values that move, and rejects a bad argument with its usage.
+//! metrics with values that move, rejects a bad argument with its usage, and refuses to
+//! serve every interface without credentials.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -94,4 +95,36 @@ fn quickstart_rejects_an_unknown_argument_with_its_usage() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unknown argument `--port`") && stderr.contains("usage: quickstart"), "{stderr}");
+}
+
+#[test]
+fn quickstart_refuses_every_interface_without_credentials() {
+    let Some(binary) = quickstart_binary() else { return };
+    let mut quickstart = Running(
+        Command::new(&binary)
+            .args(["--addr", "0.0.0.0:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run the quickstart example"),
+    );
+    // A quickstart that serves instead of refusing would run until killed.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = quickstart.0.try_wait().expect("wait for the quickstart") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the quickstart is serving 0.0.0.0 without credentials");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    quickstart.0.stdout.take().expect("piped stdout").read_to_string(&mut stdout).expect("read stdout");
+    quickstart.0.stderr.take().expect("piped stderr").read_to_string(&mut stderr).expect("read stderr");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("quickstart: refusing to serve metrics without authentication on 0.0.0.0:0"),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty(), "printed a serving line: {stdout}");
 }
