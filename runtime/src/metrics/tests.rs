@@ -126,20 +126,35 @@ fn in_progress_guard_decrements_when_unwinding() {
     assert_eq!(gauge.get(), 0.0);
 }
 
+/// Histogram of the timer test (its own static: `histogram_buckets_are_cumulative_and_inf_equals_count`
+/// asserts exact counts on `SHELF_RESTOCK_DURATION_SECONDS`, and parallel tests raced there).
+#[metric(buckets = [1.0, 2.0])]
+static SHELF_TIMED_RESTOCK_DURATION_SECONDS: Histogram<Shelf>;
+
 #[test]
 fn timer_can_be_discarded_or_observed_explicitly() {
-    let series = SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Top);
-    let before = series.count();
+    let series = SHELF_TIMED_RESTOCK_DURATION_SECONDS.labels(Shelf::Top);
     series.start_timer().discard();
-    assert_eq!(series.count(), before);
-    let elapsed = series.start_timer().observe_now();
-    assert!(elapsed.as_secs_f64() < 1.0);
-    assert_eq!(series.count(), before + 1);
+    assert_eq!(series.count(), 0);
+    let elapsed = series.start_timer().observe_now().as_secs_f64();
+    // What was observed is what was returned, in the bucket it belongs to (however long
+    // the call took on a busy machine).
+    assert_eq!(series.count(), 1);
+    assert_eq!(series.sum(), elapsed);
+    let le_1 = u64::from(elapsed <= 1.0);
+    let le_2 = u64::from(elapsed <= 2.0);
+    assert_eq!(series.bucket_counts(), [le_1, le_2, 1]);
 }
+
+/// Histogram with negative buckets observed by the OpenMetrics test (its own static:
+/// `negative_observations_are_rejected_unless_buckets_go_negative` asserts exact counts
+/// on `SHELF_TEMPERATURE_DELTA_CELSIUS`, and parallel tests raced there).
+#[metric(buckets = [-1.0, 1.0])]
+static SHELF_AMBIENT_DELTA_CELSIUS: Histogram;
 
 #[test]
 fn openmetrics_omits_count_and_sum_only_for_histograms_with_negative_buckets() {
-    SHELF_TEMPERATURE_DELTA_CELSIUS.observe(0.25);
+    SHELF_AMBIENT_DELTA_CELSIUS.observe(0.25);
     let render = |format| {
         let mut out = Vec::new();
         crate::render(format, &mut out);
@@ -147,14 +162,14 @@ fn openmetrics_omits_count_and_sum_only_for_histograms_with_negative_buckets() {
     };
     let openmetrics = render(crate::Format::OpenMetrics);
     // OpenMetrics: no `_sum` with negative buckets, and `_count` only beside `_sum`.
-    assert!(!openmetrics.contains("\nshelf_temperature_delta_celsius_count "));
-    assert!(!openmetrics.contains("\nshelf_temperature_delta_celsius_sum "));
-    assert!(openmetrics.contains("\nshelf_temperature_delta_celsius_bucket{le=\"+Inf\"} "));
+    assert!(!openmetrics.contains("\nshelf_ambient_delta_celsius_count "));
+    assert!(!openmetrics.contains("\nshelf_ambient_delta_celsius_sum "));
+    assert!(openmetrics.contains("\nshelf_ambient_delta_celsius_bucket{le=\"+Inf\"} 1\n"));
     assert!(openmetrics.contains("\nshelf_restock_duration_seconds_sum{shelf=\"top\"} "));
     let text = render(crate::Format::Prometheus);
     assert!(
-        text.contains("\nshelf_temperature_delta_celsius_sum ")
-            && text.contains("\nshelf_temperature_delta_celsius_count ")
+        text.contains("\nshelf_ambient_delta_celsius_sum 0.25\n")
+            && text.contains("\nshelf_ambient_delta_celsius_count 1\n")
     );
 }
 
