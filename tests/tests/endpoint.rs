@@ -284,16 +284,18 @@ fn the_idle_timeout_closes_a_connection_that_stops_reading() {
     // The head timeout is far away, so only the idle timeout can end these connections.
     let server = start_with(
         ServeOptions::default()
+            .with_max_connections(1)
             .with_header_read_timeout(Duration::from_secs(60))
             .with_idle_timeout(Duration::from_millis(300)),
     );
     let addr = server.local_addr();
 
     let mut stream = flood_without_reading(addr);
-    thread::sleep(Duration::from_secs(1));
-
-    // Had the server kept the connection, draining our buffer would let it answer every
-    // request and then wait the full minute for another: the read would time out.
+    // One connection at a time: this scrape is accepted only once the server has closed
+    // the flooding connection, so it waits exactly as long as that takes. (It was a 1 s
+    // sleep, then a read: on a busy machine, reading before the timeout fired let the
+    // server write on, answer every request and then wait the full minute for another.)
+    assert_scrapes(addr);
     stream.set_read_timeout(Some(LIVENESS)).unwrap();
     read_until_closed(&mut stream).expect("a connection that stopped reading is closed");
 
