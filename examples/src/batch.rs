@@ -101,8 +101,8 @@ mod tests {
 
     #[test]
     fn a_failed_push_is_an_error_after_the_import_ran() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let config = BatchConfig { pushgateway: format!("127.0.0.1:{port}"), rows: 40, seed: 5 };
+        let (pushgateway, _held) = crate::testing::refusing_url();
+        let config = BatchConfig { pushgateway, rows: 40, seed: 5 };
         let error = run(&config).expect_err("nothing listens there");
         assert!(matches!(error, PushError::Transport { method: "PUT", .. }), "{error:?}");
         let rows = BATCH_IMPORT_ROWS_PROCESSED_TOTAL.labels(RowOutcome::Imported).get()

@@ -138,9 +138,9 @@ mod tests {
     #[test]
     fn the_worker_keeps_working_while_the_gateway_is_down() {
         // A port that nothing listens on.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (pushgateway, _held) = crate::testing::refusing_url();
         let config = WorkerConfig {
-            pushgateway: format!("http://127.0.0.1:{port}"),
+            pushgateway,
             instance: "offline".to_owned(),
             tasks: 12,
             push_every: 5,

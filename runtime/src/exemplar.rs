@@ -161,9 +161,10 @@ mod tests {
     fn an_invalid_exemplar_is_counted_and_not_filed() {
         static CELL: u64 = 0;
         let key = (&CELL as *const u64 as usize, 0);
-        let before = rejected::count(Rejection::InvalidExemplar);
+        let rejections = rejected::Counting::start();
+        let before = rejections.count(Rejection::InvalidExemplar);
         record(key, &[("trace_id", &"x".repeat(121))], Number::Int(1));
-        assert_eq!(rejected::count(Rejection::InvalidExemplar) - before, 1);
+        assert_eq!(rejections.count(Rejection::InvalidExemplar) - before, 1);
         let mut out = Vec::new();
         write(&mut out, key);
         assert!(out.is_empty());

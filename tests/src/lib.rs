@@ -16,7 +16,7 @@ use std::ffi::OsStr;
 use std::fmt;
 use std::fs::File;
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -428,8 +428,8 @@ fn parsed_family(family: &serde_json::Value) -> ParsedFamily {
 /// How long Prometheus gets to start, scrape and answer before a test gives up.
 pub const PROMETHEUS_PATIENCE: Duration = Duration::from_secs(60);
 
-/// A Prometheus server on a free loopback port scraping one target every second, with
-/// config and TSDB in a temp dir. Killed on drop, also when the test panics.
+/// A Prometheus server on a loopback port of its choosing, scraping one target every
+/// second, with config and TSDB in a temp dir. Killed on drop, also when the test panics.
 pub struct PrometheusServer {
     child: Child,
     api: String,
@@ -497,16 +497,18 @@ impl PrometheusServer {
             ),
         )
         .expect("write prometheus.yml");
-        let port = free_loopback_port();
         let args = [
             format!("--config.file={}", config.display()),
             format!("--storage.tsdb.path={}", dir.path().join("data").display()),
-            format!("--web.listen-address=127.0.0.1:{port}"),
-            "--log.level=warn".to_owned(),
+            "--web.listen-address=127.0.0.1:0".to_owned(),
+            // Info, for the line that says where it listens.
+            "--log.level=info".to_owned(),
         ];
-        let child = spawn_logged(binary, &args, &dir.path().join("prometheus.log"));
+        let log = dir.path().join("prometheus.log");
+        let mut child = spawn_logged(binary, &args, &log);
+        let addr = listening_address(&mut child, &log, PROMETHEUS_PATIENCE);
         let agent = loopback_agent(Duration::from_secs(5));
-        PrometheusServer { child, api: format!("http://127.0.0.1:{port}/api/v1"), agent, dir }
+        PrometheusServer { child, api: format!("http://{addr}/api/v1"), agent, dir }
     }
 
     /// The server's log so far, for failure messages.
@@ -608,10 +610,65 @@ fn query_result(result: &serde_json::Value) -> QueryResult {
     QueryResult { labels: labels.unwrap_or_default(), value }
 }
 
-/// A loopback port nothing listens on right now.
-fn free_loopback_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
-    listener.local_addr().expect("local address").port()
+/// Where a child started with `--web.listen-address=127.0.0.1:0` listens, read from the
+/// line `msg="Listening on" address=127.0.0.1:PORT` of its info log (Prometheus and the
+/// Pushgateway both write it). The child picks its own port: a port picked here, released
+/// and handed over could be taken meanwhile by anything else binding port 0, a parallel
+/// test's server included.
+///
+/// # Panics
+///
+/// When the child exits, or says nothing of the kind within `patience` (with its log;
+/// the child is killed then).
+fn listening_address(child: &mut Child, log: &Path, patience: Duration) -> SocketAddr {
+    let deadline = Instant::now() + patience;
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let address = text
+            .lines()
+            .filter(|line| line.contains("msg=\"Listening on\""))
+            .find_map(|line| line.split_once(" address=")?.1.split_whitespace().next()?.parse().ok());
+        if let Some(address) = address {
+            return address;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{} exited with {status}:\n{text}", log.display());
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no `Listening on` line in {} within {patience:?}:\n{text}", log.display());
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A loopback port that refuses connections for as long as it is held: the local port
+/// of a connection this process keeps open. Nothing listens there, and no other socket
+/// can bind it meanwhile, unlike a port bound and released, which anything binding port
+/// 0 (a parallel test's server, another program) may take and answer on.
+pub struct RefusingPort {
+    port: u16,
+    _connection: (TcpListener, TcpStream),
+}
+
+impl RefusingPort {
+    /// Holds a fresh one.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback connection can be made.
+    pub fn hold() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+        let stream = TcpStream::connect(listener.local_addr().expect("local address")).expect("connect");
+        let port = stream.local_addr().expect("local address").port();
+        RefusingPort { port, _connection: (listener, stream) }
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -739,8 +796,8 @@ fn spawn_logged(binary: &Path, args: &[String], log: &Path) -> Child {
 /// How long a Pushgateway gets to start before a test gives up.
 pub const PUSHGATEWAY_PATIENCE: Duration = Duration::from_secs(30);
 
-/// A Pushgateway on a free loopback port, without persistence, logging to a temp dir.
-/// Killed on drop, also when the test panics. Start one per test: groups and the
+/// A Pushgateway on a loopback port of its choosing, without persistence, logging to a
+/// temp dir. Killed on drop, also when the test panics. Start one per test: groups and the
 /// gateway's type checks are shared by everything pushed to it.
 pub struct PushgatewayServer {
     child: Child,
@@ -757,11 +814,13 @@ impl PushgatewayServer {
     /// When it exits or is not ready within [`PUSHGATEWAY_PATIENCE`] (with its log).
     pub fn start(binary: &Path) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let port = free_loopback_port();
-        let args = [format!("--web.listen-address=127.0.0.1:{port}"), "--log.level=warn".to_owned()];
-        let child = spawn_logged(binary, &args, &dir.path().join("pushgateway.log"));
+        // Info, for the line that says where it listens.
+        let args = ["--web.listen-address=127.0.0.1:0".to_owned(), "--log.level=info".to_owned()];
+        let log = dir.path().join("pushgateway.log");
+        let mut child = spawn_logged(binary, &args, &log);
+        let addr = listening_address(&mut child, &log, PUSHGATEWAY_PATIENCE);
         let agent = loopback_agent(Duration::from_secs(5));
-        let mut server = PushgatewayServer { child, url: format!("http://127.0.0.1:{port}"), agent, dir };
+        let mut server = PushgatewayServer { child, url: format!("http://{addr}"), agent, dir };
         server.wait_until_ready();
         server
     }

@@ -375,6 +375,11 @@ fn scrapes_stay_consistent(target: Target, observe: impl Fn(usize, usize) + Sync
     // Set when the scraper stops for any reason, a failed assertion included, so the
     // observers waiting for it stop too instead of waiting forever.
     let scraper_gone = AtomicBool::new(false);
+    // Set once an observer has finished its first chunk (or stopped): the scraper starts
+    // then, so its first round falls within the run whatever the scheduler does. (It
+    // started at once: had the observers not run until it had scraped past the last
+    // chunk's gate, every scrape would have seen nothing or everything.)
+    let first_chunk_done = AtomicBool::new(false);
     let meta: &'static Meta = Box::leak(Box::new(Meta {
         name: target.histogram_name,
         help: "Observations scraped on their own.",
@@ -385,7 +390,9 @@ fn scrapes_stay_consistent(target: Target, observe: impl Fn(usize, usize) + Sync
     let watch = thread::scope(|scope| {
         for thread in 0..OBSERVERS {
             let (scrapes, running, observe, scraper_gone) = (&scrapes, &running, &observe, &scraper_gone);
+            let first_chunk = SetOnDrop(&first_chunk_done);
             scope.spawn(move || {
+                let mut first_chunk = Some(first_chunk);
                 for chunk in 0..CHUNKS {
                     while scrapes.load(Ordering::SeqCst) < chunk {
                         if scraper_gone.load(Ordering::SeqCst) {
@@ -396,14 +403,18 @@ fn scrapes_stay_consistent(target: Target, observe: impl Fn(usize, usize) + Sync
                     for i in chunk * CHUNK..(chunk + 1) * CHUNK {
                         observe(thread, i);
                     }
+                    drop(first_chunk.take());
                 }
                 running.fetch_sub(1, Ordering::SeqCst);
             });
         }
-        let (scrapes, running, target) = (&scrapes, &running, &target);
+        let (scrapes, running, target, first_chunk_done) = (&scrapes, &running, &target, &first_chunk_done);
         let gone = SetOnDrop(&scraper_gone);
         let scraper = scope.spawn(move || {
             let _gone = gone;
+            while !first_chunk_done.load(Ordering::SeqCst) {
+                thread::yield_now();
+            }
             let mut watch =
                 Watch { exact_sum: target.exact_sum, previous: Vec::new(), scrapes: 0, partial: 0 };
             let mut previous_counter = 0.0;

@@ -1,7 +1,7 @@
 //! A real Prometheus server (Debian package `prometheus`) scrapes `metricsmith::serve()`
 //! on loopback and its query API returns the values the program set.
 //!
-//! The server gets a free loopback port, a 1 s scrape interval and a temp TSDB; it is
+//! The server picks its own loopback port, gets a 1 s scrape interval and a temp TSDB; it is
 //! killed when the test ends, also on failure. Every wait is bounded. Prometheus also
 //! scrapes endpoints that require a bearer token or basic auth, with the credentials
 //! from its scrape config.

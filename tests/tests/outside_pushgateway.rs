@@ -3,7 +3,7 @@
 //! `push_add`, `delete`, grouping values that need encoding, the family filter, and the
 //! errors for a rejected push, a closed port and a silent server.
 //!
-//! Each test starts its own Pushgateway on a free loopback port (groups and type
+//! Each test starts its own Pushgateway on a loopback port it picks (groups and type
 //! checks are per gateway), killed when the test ends. Durations are liveness bounds.
 
 use std::io::Read;
@@ -15,7 +15,7 @@ use std::time::Duration;
 use metricsmith::push::{PushError, Pushgateway};
 use metricsmith::{metric, Counter, Gauge};
 use metricsmith_examples::shop::{PaymentMethod, PAYMENT_GATEWAY_DURATION_SECONDS};
-use metricsmith_tests::{drive_shop, require, PushgatewayServer, Tool};
+use metricsmith_tests::{drive_shop, require, PushgatewayServer, RefusingPort, Tool};
 
 /// Pushes made by these tests; each test reads it after setting it up.
 #[metric]
@@ -207,10 +207,9 @@ fn a_push_the_gateway_rejects_reports_its_status_and_reason() {
 
 #[test]
 fn a_closed_port_is_a_transport_error() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    // Held, not bound and released: a parallel test's gateway could take a released port.
+    let refusing = RefusingPort::hold();
+    let port = refusing.port();
     let gateway = Pushgateway::new(format!("127.0.0.1:{port}")).job("lost");
     for (result, method) in
         [(gateway.push(), "PUT"), (gateway.push_add(), "POST"), (gateway.delete(), "DELETE")]

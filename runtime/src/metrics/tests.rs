@@ -1,6 +1,6 @@
 //! Behaviour of the instruments at their edges: rejected values, overflow, guards.
 
-use crate::rejected::{count, Rejection};
+use crate::rejected::{Counting, Rejection};
 use crate::{metric, Counter, FloatCounter, Gauge, Histogram, LabelValue, Summary};
 
 #[derive(LabelValue, Debug, PartialEq)]
@@ -48,23 +48,25 @@ fn counter_wraps_instead_of_panicking_on_overflow() {
 
 #[test]
 fn float_counter_rejects_negative_nan_and_infinite_increments() {
-    let before = count(Rejection::InvalidCounterIncrement);
+    let rejections = Counting::start();
+    let before = rejections.count(Rejection::InvalidCounterIncrement);
     SHELF_ENERGY_JOULES_TOTAL.inc_by(0.5);
     for bad in [-1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         SHELF_ENERGY_JOULES_TOTAL.inc_by(bad);
     }
     assert_eq!(SHELF_ENERGY_JOULES_TOTAL.get(), 0.5);
-    assert_eq!(count(Rejection::InvalidCounterIncrement) - before, 4);
+    assert_eq!(rejections.count(Rejection::InvalidCounterIncrement) - before, 4);
 }
 
 #[test]
 fn gauge_rejects_nan_deltas_but_accepts_nan_set() {
-    let before = count(Rejection::NanGaugeDelta);
+    let rejections = Counting::start();
+    let before = rejections.count(Rejection::NanGaugeDelta);
     SHELF_TEMPERATURE_CELSIUS.set(2.0);
     SHELF_TEMPERATURE_CELSIUS.add(f64::NAN);
     SHELF_TEMPERATURE_CELSIUS.sub(f64::NAN);
     assert_eq!(SHELF_TEMPERATURE_CELSIUS.get(), 2.0);
-    assert_eq!(count(Rejection::NanGaugeDelta) - before, 2);
+    assert_eq!(rejections.count(Rejection::NanGaugeDelta) - before, 2);
     SHELF_TEMPERATURE_CELSIUS.set(f64::NAN);
     assert!(SHELF_TEMPERATURE_CELSIUS.get().is_nan());
     SHELF_TEMPERATURE_CELSIUS.set(0.0);
@@ -85,23 +87,25 @@ fn histogram_buckets_are_cumulative_and_inf_equals_count() {
 
 #[test]
 fn nan_observations_are_rejected_and_counted() {
-    let before = count(Rejection::NanObservation);
+    let rejections = Counting::start();
+    let before = rejections.count(Rejection::NanObservation);
     let series = SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Bottom);
     let count_before = series.count();
     series.observe(f64::NAN);
     SHELF_LABEL_PRINT_BYTES.observe(f64::NAN);
     assert_eq!(series.count(), count_before);
     assert_eq!(SHELF_LABEL_PRINT_BYTES.count(), 0);
-    assert_eq!(count(Rejection::NanObservation) - before, 2);
+    assert_eq!(rejections.count(Rejection::NanObservation) - before, 2);
 }
 
 #[test]
 fn negative_observations_are_rejected_unless_buckets_go_negative() {
-    let before = count(Rejection::NegativeObservation);
+    let rejections = Counting::start();
+    let before = rejections.count(Rejection::NegativeObservation);
     SHELF_LABEL_PRINT_BYTES.observe(-1.0);
     SHELF_TEMPERATURE_DELTA_CELSIUS.observe(-0.5);
     SHELF_TEMPERATURE_DELTA_CELSIUS.observe(f64::NEG_INFINITY);
-    assert_eq!(count(Rejection::NegativeObservation) - before, 1);
+    assert_eq!(rejections.count(Rejection::NegativeObservation) - before, 1);
     assert_eq!(SHELF_LABEL_PRINT_BYTES.count(), 0);
     // -Inf lands in le="-1", -0.5 in le="1".
     assert_eq!(SHELF_TEMPERATURE_DELTA_CELSIUS.bucket_counts(), [1, 2, 2]);
@@ -122,20 +126,35 @@ fn in_progress_guard_decrements_when_unwinding() {
     assert_eq!(gauge.get(), 0.0);
 }
 
+/// Histogram of the timer test (its own static: `histogram_buckets_are_cumulative_and_inf_equals_count`
+/// asserts exact counts on `SHELF_RESTOCK_DURATION_SECONDS`, and parallel tests raced there).
+#[metric(buckets = [1.0, 2.0])]
+static SHELF_TIMED_RESTOCK_DURATION_SECONDS: Histogram<Shelf>;
+
 #[test]
 fn timer_can_be_discarded_or_observed_explicitly() {
-    let series = SHELF_RESTOCK_DURATION_SECONDS.labels(Shelf::Top);
-    let before = series.count();
+    let series = SHELF_TIMED_RESTOCK_DURATION_SECONDS.labels(Shelf::Top);
     series.start_timer().discard();
-    assert_eq!(series.count(), before);
-    let elapsed = series.start_timer().observe_now();
-    assert!(elapsed.as_secs_f64() < 1.0);
-    assert_eq!(series.count(), before + 1);
+    assert_eq!(series.count(), 0);
+    let elapsed = series.start_timer().observe_now().as_secs_f64();
+    // What was observed is what was returned, in the bucket it belongs to (however long
+    // the call took on a busy machine).
+    assert_eq!(series.count(), 1);
+    assert_eq!(series.sum(), elapsed);
+    let le_1 = u64::from(elapsed <= 1.0);
+    let le_2 = u64::from(elapsed <= 2.0);
+    assert_eq!(series.bucket_counts(), [le_1, le_2, 1]);
 }
+
+/// Histogram with negative buckets observed by the OpenMetrics test (its own static:
+/// `negative_observations_are_rejected_unless_buckets_go_negative` asserts exact counts
+/// on `SHELF_TEMPERATURE_DELTA_CELSIUS`, and parallel tests raced there).
+#[metric(buckets = [-1.0, 1.0])]
+static SHELF_AMBIENT_DELTA_CELSIUS: Histogram;
 
 #[test]
 fn openmetrics_omits_count_and_sum_only_for_histograms_with_negative_buckets() {
-    SHELF_TEMPERATURE_DELTA_CELSIUS.observe(0.25);
+    SHELF_AMBIENT_DELTA_CELSIUS.observe(0.25);
     let render = |format| {
         let mut out = Vec::new();
         crate::render(format, &mut out);
@@ -143,14 +162,14 @@ fn openmetrics_omits_count_and_sum_only_for_histograms_with_negative_buckets() {
     };
     let openmetrics = render(crate::Format::OpenMetrics);
     // OpenMetrics: no `_sum` with negative buckets, and `_count` only beside `_sum`.
-    assert!(!openmetrics.contains("\nshelf_temperature_delta_celsius_count "));
-    assert!(!openmetrics.contains("\nshelf_temperature_delta_celsius_sum "));
-    assert!(openmetrics.contains("\nshelf_temperature_delta_celsius_bucket{le=\"+Inf\"} "));
+    assert!(!openmetrics.contains("\nshelf_ambient_delta_celsius_count "));
+    assert!(!openmetrics.contains("\nshelf_ambient_delta_celsius_sum "));
+    assert!(openmetrics.contains("\nshelf_ambient_delta_celsius_bucket{le=\"+Inf\"} 1\n"));
     assert!(openmetrics.contains("\nshelf_restock_duration_seconds_sum{shelf=\"top\"} "));
     let text = render(crate::Format::Prometheus);
     assert!(
-        text.contains("\nshelf_temperature_delta_celsius_sum ")
-            && text.contains("\nshelf_temperature_delta_celsius_count ")
+        text.contains("\nshelf_ambient_delta_celsius_sum 0.25\n")
+            && text.contains("\nshelf_ambient_delta_celsius_count 1\n")
     );
 }
 
@@ -284,7 +303,8 @@ fn histogram_exemplar_goes_on_the_bucket_the_value_fell_into() {
 
 #[test]
 fn invalid_exemplars_are_dropped_and_counted_but_the_value_lands() {
-    let before = count(Rejection::InvalidExemplar);
+    let rejections = Counting::start();
+    let before = rejections.count(Rejection::InvalidExemplar);
     let too_long = "x".repeat(121); // 8 + 121 = 129 characters
     SHELF_MISSCANS_TOTAL.inc_with_exemplar(&[("trace_id", &too_long)]);
     SHELF_MISSCANS_TOTAL.inc_by_with_exemplar(2, &[("trace-id", "a")]);
@@ -292,12 +312,12 @@ fn invalid_exemplars_are_dropped_and_counted_but_the_value_lands() {
     let histogram = &SHELF_MISSCAN_DURATION_SECONDS;
     histogram.observe_with_exemplar(0.5, &[("a", "1"), ("a", "2")]);
     assert_eq!(histogram.count(), 1);
-    assert_eq!(count(Rejection::InvalidExemplar) - before, 3);
+    assert_eq!(rejections.count(Rejection::InvalidExemplar) - before, 3);
     // A rejected value takes its exemplar with it, counted once, as the value.
-    let nan_before = count(Rejection::NanObservation);
+    let nan_before = rejections.count(Rejection::NanObservation);
     histogram.observe_with_exemplar(f64::NAN, &[("trace_id", "nan")]);
-    assert_eq!(count(Rejection::NanObservation) - nan_before, 1);
-    assert_eq!(count(Rejection::InvalidExemplar) - before, 3);
+    assert_eq!(rejections.count(Rejection::NanObservation) - nan_before, 1);
+    assert_eq!(rejections.count(Rejection::InvalidExemplar) - before, 3);
     assert_eq!(
         rendered_line(crate::Format::OpenMetrics, "shelf_misscan_duration_seconds_bucket{le=\"1.0\"}"),
         r#"shelf_misscan_duration_seconds_bucket{le="1.0"} 1"#
