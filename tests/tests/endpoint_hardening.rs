@@ -53,15 +53,13 @@ fn assert_unauthorized(addr: SocketAddr, request_line: &str, headers: &[&str], s
     assert!(!body.contains(SELF_METRIC), "a 401 leaked metrics: {body}");
 }
 
-/// A port nothing listens on at the moment (the OS picked it, and it was let go).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
-}
-
 #[test]
 fn without_credentials_only_loopback_is_served() {
-    let port = free_port();
-    let everywhere = format!("0.0.0.0:{port}");
+    // A port this test keeps listening on loopback, so binding it on every interface
+    // fails: getting `Unprotected` rather than `Bind` shows the check comes first.
+    let held = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+    let everywhere = format!("0.0.0.0:{}", held.local_addr().expect("local address").port());
+    assert!(TcpListener::bind(&everywhere).is_err(), "binding {everywhere} would not have failed");
     match serve(everywhere.as_str()) {
         Err(error @ ServeError::Unprotected { .. }) => {
             let shown = error.to_string();
@@ -74,8 +72,7 @@ fn without_credentials_only_loopback_is_served() {
         }
         other => panic!("{everywhere} without credentials: expected Unprotected, got {other:?}"),
     }
-    // Refused before binding: the port is still free.
-    drop(TcpListener::bind(&everywhere).expect("the refused address was left unbound"));
+    drop(held);
 
     // Every address other hosts can reach is refused, also beside a loopback one.
     assert!(matches!(serve("[::]:0"), Err(ServeError::Unprotected { .. })));
