@@ -431,7 +431,7 @@ pub const PROMETHEUS_PATIENCE: Duration = Duration::from_secs(60);
 /// A Prometheus server on a loopback port of its choosing, scraping one target every
 /// second, with config and TSDB in a temp dir. Killed on drop, also when the test panics.
 pub struct PrometheusServer {
-    child: Child,
+    child: KillOnDrop,
     api: String,
     agent: ureq::Agent,
     dir: tempfile::TempDir,
@@ -582,13 +582,6 @@ impl PrometheusServer {
     }
 }
 
-impl Drop for PrometheusServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// One series of an instant-query answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueryResult {
@@ -619,8 +612,8 @@ fn query_result(result: &serde_json::Value) -> QueryResult {
 /// # Panics
 ///
 /// When the child exits, or says nothing of the kind within `patience` (with its log;
-/// the child is killed then).
-fn listening_address(child: &mut Child, log: &Path, patience: Duration) -> SocketAddr {
+/// the child is killed then, as the caller's [`KillOnDrop`] unwinds).
+fn listening_address(child: &mut KillOnDrop, log: &Path, patience: Duration) -> SocketAddr {
     let deadline = Instant::now() + patience;
     loop {
         let text = std::fs::read_to_string(log).unwrap_or_default();
@@ -635,8 +628,6 @@ fn listening_address(child: &mut Child, log: &Path, patience: Duration) -> Socke
             panic!("{} exited with {status}:\n{text}", log.display());
         }
         if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
             panic!("no `Listening on` line in {} within {patience:?}:\n{text}", log.display());
         }
         thread::sleep(Duration::from_millis(50));
@@ -779,15 +770,41 @@ fn loopback_agent(timeout: Duration) -> ureq::Agent {
 }
 
 /// Starts `binary` with `args`, no stdin, and stdout and stderr appended to `log`.
-fn spawn_logged(binary: &Path, args: &[String], log: &Path) -> Child {
+fn spawn_logged(binary: &Path, args: &[String], log: &Path) -> KillOnDrop {
     let log = File::create(log).expect("create the log file");
-    Command::new(binary)
+    let child = Command::new(binary)
         .args(args)
         .stdin(Stdio::null())
         .stdout(log.try_clone().expect("clone the log handle"))
         .stderr(log)
         .spawn()
-        .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()))
+        .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
+    KillOnDrop(child)
+}
+
+/// A child process that is killed and reaped when this handle drops, also when the test
+/// panics; it is the [`Child`] otherwise.
+#[derive(Debug)]
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl std::ops::Deref for KillOnDrop {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for KillOnDrop {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -800,7 +817,7 @@ pub const PUSHGATEWAY_PATIENCE: Duration = Duration::from_secs(30);
 /// temp dir. Killed on drop, also when the test panics. Start one per test: groups and the
 /// gateway's type checks are shared by everything pushed to it.
 pub struct PushgatewayServer {
-    child: Child,
+    child: KillOnDrop,
     url: String,
     agent: ureq::Agent,
     dir: tempfile::TempDir,
@@ -901,13 +918,6 @@ impl PushgatewayServer {
         let mut response = result.unwrap_or_else(|error| panic!("{method} {url}: {error}"));
         let status = response.status().as_u16();
         (status, response.body_mut().read_to_string().unwrap_or_default())
-    }
-}
-
-impl Drop for PushgatewayServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -5,10 +5,10 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use metricsmith_tests::REQUIRE_EXTERNAL;
+use metricsmith_tests::{KillOnDrop, REQUIRE_EXTERNAL};
 
 /// `target/<profile>/examples/quickstart`, next to this test's own `deps/` directory:
 /// `cargo test --workspace` builds every example before running tests.
@@ -26,16 +26,6 @@ fn quickstart_binary() -> Option<PathBuf> {
     None
 }
 
-/// Kills the example when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn value_of(scrape: &str, series: &str) -> Option<f64> {
     scrape.lines().find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
@@ -49,8 +39,8 @@ fn quickstart_serves_live_shop_metrics_from_its_first_line() {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start the quickstart example");
-    let mut running = Running(child);
-    let stdout = running.0.stdout.take().expect("piped stdout");
+    let mut running = KillOnDrop(child);
+    let stdout = running.stdout.take().expect("piped stdout");
     let mut first_line = String::new();
     BufReader::new(stdout).read_line(&mut first_line).expect("read the first line");
     let url = first_line
@@ -100,7 +90,7 @@ fn quickstart_rejects_an_unknown_argument_with_its_usage() {
 #[test]
 fn quickstart_refuses_every_interface_without_credentials() {
     let Some(binary) = quickstart_binary() else { return };
-    let mut quickstart = Running(
+    let mut quickstart = KillOnDrop(
         Command::new(&binary)
             .args(["--addr", "0.0.0.0:0"])
             .stdout(Stdio::piped())
@@ -111,7 +101,7 @@ fn quickstart_refuses_every_interface_without_credentials() {
     // A quickstart that serves instead of refusing would run until killed.
     let deadline = Instant::now() + Duration::from_secs(30);
     let status = loop {
-        if let Some(status) = quickstart.0.try_wait().expect("wait for the quickstart") {
+        if let Some(status) = quickstart.try_wait().expect("wait for the quickstart") {
             break status;
         }
         assert!(Instant::now() < deadline, "the quickstart is serving 0.0.0.0 without credentials");
@@ -119,8 +109,8 @@ fn quickstart_refuses_every_interface_without_credentials() {
     };
     let mut stdout = String::new();
     let mut stderr = String::new();
-    quickstart.0.stdout.take().expect("piped stdout").read_to_string(&mut stdout).expect("read stdout");
-    quickstart.0.stderr.take().expect("piped stderr").read_to_string(&mut stderr).expect("read stderr");
+    quickstart.stdout.take().expect("piped stdout").read_to_string(&mut stdout).expect("read stdout");
+    quickstart.stderr.take().expect("piped stderr").read_to_string(&mut stderr).expect("read stderr");
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(
         stderr.starts_with("quickstart: refusing to serve metrics without authentication on 0.0.0.0:0"),
