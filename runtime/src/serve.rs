@@ -537,9 +537,9 @@ impl fmt::Display for ServeError {
             ServeError::Unprotected { addr } => write!(
                 f,
                 "refusing to serve metrics without authentication on {addr}, which other hosts can \
-                 reach: listen on loopback (e.g. 127.0.0.1:9898), require credentials with \
-                 ServeOptions::with_bearer_token or with_basic_auth, or, if a firewall or proxy \
-                 protects the port, use ServeOptions::allow_unauthenticated_remote"
+                 reach: listen on loopback (e.g. 127.0.0.1:9898), or call serve_with with \
+                 ServeOptions::with_bearer_token or with_basic_auth to require credentials, or, if a \
+                 firewall or proxy protects the port, with ServeOptions::allow_unauthenticated_remote()"
             ),
             ServeError::Io(error) => write!(f, "cannot start the metrics endpoint: {error}"),
         }

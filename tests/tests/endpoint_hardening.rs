@@ -64,9 +64,13 @@ fn without_credentials_only_loopback_is_served() {
         Err(error @ ServeError::Unprotected { .. }) => {
             let shown = error.to_string();
             assert!(shown.contains(&everywhere), "{shown}");
-            for way in
-                ["127.0.0.1:9898", "with_bearer_token", "with_basic_auth", "allow_unauthenticated_remote"]
-            {
+            for way in [
+                "127.0.0.1:9898",
+                "serve_with",
+                "with_bearer_token",
+                "with_basic_auth",
+                "allow_unauthenticated_remote()",
+            ] {
                 assert!(shown.contains(way), "the refusal does not name `{way}`: {shown}");
             }
         }
