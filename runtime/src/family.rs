@@ -131,7 +131,9 @@ pub trait Family: Sync {
 }
 
 /// Why values could not be read at scrape time: the family is left out of that scrape
-/// and the failure is counted in `metricsmith_collect_failures_total{metric}`.
+/// and the failure is counted in `metricsmith_collect_failures_total{metric}`. Part of the
+/// [`Family`] contract (its [`collect`](Family::collect) returns it), so it lives here;
+/// the scrape-time sources that produce it are in `collect`.
 ///
 /// Any error type converts into it with `?` or `.into()`; a plain message with
 /// [`CollectError::new`].

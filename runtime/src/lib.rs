@@ -43,39 +43,38 @@
 // Lets this crate use its own macros, whose expansions name `::metricsmith`.
 extern crate self as metricsmith;
 
-mod build_info;
+// The layers, bottom to top (ARCHITECTURE.md): each module imports only from those
+// above it in this list.
+mod builtin;
 mod catalog;
-mod clock;
 mod collect;
-mod encode;
-mod exemplar;
+mod exemplars;
+mod exposition;
 mod family;
 mod functions;
+mod instruments;
+mod integrations;
 mod labels;
-mod metrics;
-#[cfg(all(feature = "process", target_os = "linux"))]
-mod process;
 mod registry;
-mod rejected;
-mod rules;
-mod serve;
-mod service;
+mod rejections;
+mod serving;
+mod storage;
 
-#[cfg(feature = "axum")]
-pub mod axum;
 #[cfg(feature = "push")]
-pub mod push;
+pub use integrations::push;
+#[cfg(feature = "axum")]
+pub use serving::axum;
 
 pub use catalog::{catalog, Catalog, CatalogLabel, CatalogMetric};
-pub use encode::{render, render_for_accept, Format};
+pub use collect::{CallbackValue, CollectedValues, Collector};
+pub use exposition::{render, render_for_accept, Format};
 pub use family::{CollectError, Family, Group, Meta, MetricType, Number, Sample};
 pub use functions::CallResult;
-pub use labels::{LabelSet, LabelValue, NamedLabelValue};
-pub use metrics::{CallbackValue, CollectedValues, Collector};
-pub use metrics::{
+pub use instruments::{
     Counter, CounterSeries, FloatCounter, FloatCounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries,
     HistogramTimer, InProgress, Info, StateSet, Summary, SummarySeries, DEFAULT_BUCKETS,
 };
+pub use labels::{LabelSet, LabelValue, NamedLabelValue};
 pub use metricsmith_macros::{metric, LabelSet, LabelValue, Metrics};
 
 /// Records how long every call of a function takes, in seconds.
@@ -190,6 +189,7 @@ pub use metricsmith_macros::timed;
 /// ```
 pub use metricsmith_macros::counted;
 
+pub use catalog::RuleOptions;
 /// Tracks how many calls of a function are in progress: a gauge that goes up when a
 /// call starts (an `async fn`'s at its first poll) and down when it ends, on every exit
 /// path.
@@ -216,9 +216,7 @@ pub use metricsmith_macros::counted;
 /// ```
 pub use metricsmith_macros::in_flight;
 pub use registry::{check_registry, DuplicateMetric};
-pub use rules::RuleOptions;
-pub use serve::{serve, serve_with, Credentials, ServeError, ServeOptions, Server};
-pub use service::MetricsService;
+pub use serving::{serve, serve_with, Credentials, MetricsService, ServeError, ServeOptions, Server};
 
 /// The README's examples, compiled as doctests so they cannot go stale. Some use the
 /// `axum` and `push` features, which `cargo test --workspace` turns on (the tests crate
@@ -230,20 +228,20 @@ struct ReadmeDoctests;
 /// What generated code uses. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::encode::{render_one_family as render_family, render_recorded_families, FamilyRenderer};
-    pub use crate::family::{CollectError, MetricType};
-    pub use crate::family::{Group, Meta};
+    pub use crate::collect::{CallbackCollector, CallbackValue, Collected, ScrapeTimeInstrument};
+    pub use crate::exposition::{
+        render_one_family as render_family, render_recorded_families, FamilyRenderer,
+    };
+    pub use crate::family::{CollectError, Group, Meta, MetricType};
     pub use crate::functions::{
         call, counted_cells, in_flight_series, records_seconds, str_eq, timed_series, Call, CountedMetric,
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
+    pub use crate::instruments::{storage_cells, GroupStorage, Instrument, SeriesBudgetMessage};
     pub use crate::labels::__split_index;
-    pub use crate::metrics::{
-        storage_cells, CallbackCollector, CallbackValue, Cells, Collected, GroupStorage, Instrument,
-        ScrapeTimeInstrument, SeriesBudgetMessage,
-    };
     pub use crate::registry::{Registration, REGISTRY};
+    pub use crate::storage::Cells;
     pub use ::core;
     pub use ::linkme;
     pub use ::std::vec::Vec;

@@ -881,9 +881,10 @@ impl PushgatewayServer {
     }
 
     /// The scraped samples named `name` whose labels include every pair of `labels`.
-    pub fn samples(&self, name: &str, labels: &[(&str, &str)]) -> Vec<TextSample> {
+    pub fn samples(&self, name: &str, labels: &[(&str, &str)]) -> Vec<reader::Sample> {
         let scrape = self.scrape();
-        parse_text_samples(&scrape)
+        reader::samples(&scrape)
+            .unwrap_or_else(|error| panic!("the pushgateway's scrape: {error}\n{scrape}"))
             .into_iter()
             .filter(|sample| sample.name == name && sample.has_labels(labels))
             .collect()
@@ -918,86 +919,5 @@ impl PushgatewayServer {
         let mut response = result.unwrap_or_else(|error| panic!("{method} {url}: {error}"));
         let status = response.status().as_u16();
         (status, response.body_mut().read_to_string().unwrap_or_default())
-    }
-}
-
-/// One sample line of a text-format exposition.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TextSample {
-    /// The sample name, e.g. `x_total` or `x_bucket`.
-    pub name: String,
-    /// Unescaped label values by label name.
-    pub labels: BTreeMap<String, String>,
-    /// The value.
-    pub value: f64,
-}
-
-impl TextSample {
-    /// Whether every `(name, value)` pair is among its labels.
-    pub fn has_labels(&self, labels: &[(&str, &str)]) -> bool {
-        labels.iter().all(|(name, value)| self.labels.get(*name).is_some_and(|actual| actual == value))
-    }
-}
-
-/// The sample lines of a text-format 0.0.4 exposition (comments skipped).
-///
-/// # Panics
-///
-/// On a line this small parser cannot read, naming it.
-pub fn parse_text_samples(text: &str) -> Vec<TextSample> {
-    text.lines().filter(|line| !line.is_empty() && !line.starts_with('#')).map(parse_sample_line).collect()
-}
-
-fn parse_sample_line(line: &str) -> TextSample {
-    let bad = || -> ! { panic!("cannot parse the sample line `{line}`") };
-    let name_end = line.find(['{', ' ']).unwrap_or_else(|| bad());
-    let mut rest = &line[name_end..];
-    let mut labels = BTreeMap::new();
-    if let Some(mut inner) = rest.strip_prefix('{') {
-        // `name="value"` pairs separated by commas, up to `}`.
-        loop {
-            inner = inner.trim_start_matches(',');
-            if let Some(after) = inner.strip_prefix('}') {
-                rest = after;
-                break;
-            }
-            let (label, after) = inner.split_once("=\"").unwrap_or_else(|| bad());
-            let mut value = String::new();
-            let mut chars = after.char_indices();
-            let end = loop {
-                match chars.next().unwrap_or_else(|| bad()) {
-                    (end, '"') => break end,
-                    (_, '\\') => match chars.next().unwrap_or_else(|| bad()).1 {
-                        'n' => value.push('\n'),
-                        escaped => value.push(escaped),
-                    },
-                    (_, other) => value.push(other),
-                }
-            };
-            labels.insert(label.to_owned(), value);
-            inner = &after[end + 1..];
-        }
-    }
-    let value = rest.split_whitespace().next().unwrap_or_else(|| bad());
-    TextSample { name: line[..name_end].to_owned(), labels, value: value.parse().unwrap_or_else(|_| bad()) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sample_lines_parse_with_escapes_and_special_values() {
-        let text = "# HELP x X.\n# TYPE x gauge\nx 1.5e+09\n\
-                    y_bucket{path=\"/a\\\\b\",say=\"\\\"hi\\\"\\n\",le=\"+Inf\"} 3\nz{} NaN 1700000000\nw -Inf\n";
-        let samples = parse_text_samples(text);
-        assert_eq!(samples.len(), 4);
-        assert_eq!((samples[0].name.as_str(), samples[0].value), ("x", 1.5e9));
-        assert!(samples[0].labels.is_empty());
-        assert_eq!(samples[1].value, 3.0);
-        assert!(samples[1].has_labels(&[("path", "/a\\b"), ("say", "\"hi\"\n"), ("le", "+Inf")]));
-        assert!(!samples[1].has_labels(&[("path", "/a")]));
-        assert!(samples[2].value.is_nan() && samples[2].labels.is_empty());
-        assert_eq!(samples[3].value, f64::NEG_INFINITY);
     }
 }

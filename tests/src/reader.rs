@@ -47,6 +47,11 @@ impl Sample {
     pub fn label(&self, name: &str) -> Option<&str> {
         self.labels.iter().find(|(label, _)| label == name).map(|(_, value)| value.as_str())
     }
+
+    /// Whether every `(name, value)` pair is among its labels.
+    pub fn has_labels(&self, labels: &[(&str, &str)]) -> bool {
+        labels.iter().all(|(name, value)| self.label(name) == Some(*value))
+    }
 }
 
 /// Why a text is not a well-formed exposition.
@@ -112,6 +117,45 @@ pub fn read(format: Format, text: &str) -> Result<Vec<Family>, ReadError> {
         }
     }
     Ok(reader.families)
+}
+
+/// The sample lines of a text-format 0.0.4 exposition written by another program (a
+/// Pushgateway, say), with the same grammar as [`read`] but none of its family rules:
+/// comments are skipped, any family shape is taken, and a timestamp may follow the value.
+///
+/// # Errors
+///
+/// The first sample line that does not parse.
+pub fn samples(text: &str) -> Result<Vec<Sample>, ReadError> {
+    let mut samples = Vec::new();
+    for (index, line) in text.split_terminator('\n').enumerate() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let sample = sample_line(line, true).map_err(|message| ReadError { line: index + 1, message })?;
+        samples.push(sample);
+    }
+    Ok(samples)
+}
+
+/// Reads `name{labels} value` (and, with `timestamp`, an optional timestamp after it).
+fn sample_line(line: &str, timestamp: bool) -> Result<Sample, String> {
+    let name_end = line.find(['{', ' ']).ok_or("a sample needs a value")?;
+    let name = &line[..name_end];
+    check_metric_name(name)?;
+    let mut rest = &line[name_end..];
+    let mut labels = Vec::new();
+    if let Some(after_brace) = rest.strip_prefix('{') {
+        rest = read_labels(after_brace, &mut labels)?;
+    }
+    let mut value = rest.strip_prefix(' ').ok_or("expected one space before the value")?;
+    if timestamp {
+        if let Some((number, at)) = value.split_once(' ') {
+            at.parse::<i64>().map_err(|_| format!("invalid timestamp `{at}`"))?;
+            value = number;
+        }
+    }
+    Ok(Sample { name: name.to_owned(), labels, value: parse_value(value)? })
 }
 
 /// The lines of the families whose HELP line names one of `names` (as written there:
@@ -236,9 +280,8 @@ impl Reader {
         if family.kind.is_empty() {
             return Err(format!("a sample of `{}` before its TYPE line", family.name));
         }
-        let name_end = line.find(['{', ' ']).ok_or("a sample needs a value")?;
-        let name = &line[..name_end];
-        check_metric_name(name)?;
+        let sample = sample_line(line, false)?;
+        let name = sample.name.as_str();
         let suffix = name
             .strip_prefix(family.name.as_str())
             .ok_or_else(|| format!("sample `{name}` under family `{}`", family.name))?;
@@ -252,17 +295,10 @@ impl Reader {
         if !allowed.contains(&suffix) {
             return Err(format!("sample `{name}` does not belong to {} `{}`", family.kind, family.name));
         }
-        let mut rest = &line[name_end..];
-        let mut labels = Vec::new();
-        if let Some(after_brace) = rest.strip_prefix('{') {
-            rest = read_labels(after_brace, &mut labels)?;
+        if !self.series.insert((sample.name.clone(), sample.labels.clone())) {
+            return Err(format!("series `{name}` {:?} appears twice", sample.labels));
         }
-        let value = rest.strip_prefix(' ').ok_or("expected one space before the value")?;
-        let value = parse_value(value)?;
-        if !self.series.insert((name.to_owned(), labels.clone())) {
-            return Err(format!("series `{name}` {labels:?} appears twice"));
-        }
-        family.samples.push(Sample { name: name.to_owned(), labels, value });
+        family.samples.push(sample);
         Ok(())
     }
 }
@@ -491,6 +527,22 @@ pub fn histograms(family: &Family) -> Result<Vec<HistogramSeries>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn samples_of_other_programs_parse_with_escapes_timestamps_and_special_values() {
+        let text = "# HELP x X.\n# TYPE x gauge\nx 1.5e+09\n\
+                    y_bucket{path=\"/a\\\\b\",say=\"\\\"hi\\\"\\n\",le=\"+Inf\"} 3\nz NaN 1700000000\nw -Inf\n";
+        let samples = samples(text).unwrap();
+        assert_eq!(samples.len(), 4);
+        assert_eq!((samples[0].name.as_str(), samples[0].value), ("x", 1.5e9));
+        assert!(samples[0].labels.is_empty());
+        assert_eq!(samples[1].value, 3.0);
+        assert!(samples[1].has_labels(&[("path", "/a\\b"), ("say", "\"hi\"\n"), ("le", "+Inf")]));
+        assert!(!samples[1].has_labels(&[("path", "/a")]));
+        assert!(samples[2].value.is_nan() && samples[2].labels.is_empty());
+        assert_eq!(samples[3].value, f64::NEG_INFINITY);
+        assert!(super::samples("x 1 soon\n").is_err());
+    }
 
     const GOOD_TEXT: &str = "# HELP a_total Help with \\\\ and \\n.\n# TYPE a_total counter\n\
         a_total{x=\"q\\\"\\\\\\n\"} 1\n# HELP h_seconds H.\n# TYPE h_seconds histogram\n\

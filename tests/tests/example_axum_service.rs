@@ -7,10 +7,8 @@
 //! This binary drives the app from one test only, so the counts are exact.
 
 use metricsmith_examples::web::{Route, StatusClass, HTTP_REQUESTS_TOTAL};
-use metricsmith_tests::{
-    http_client, parse_text_samples, promtool_check_metrics, require, AxumServer, PrometheusServer,
-    TextSample, Tool,
-};
+use metricsmith_tests::reader::{self, Sample};
+use metricsmith_tests::{http_client, promtool_check_metrics, require, AxumServer, PrometheusServer, Tool};
 
 fn send(server: &AxumServer, method: &str, path: &str) -> (u16, String) {
     let agent = http_client();
@@ -24,7 +22,7 @@ fn send(server: &AxumServer, method: &str, path: &str) -> (u16, String) {
     (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
 }
 
-fn value(samples: &[TextSample], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     let mut matching = samples.iter().filter(|sample| sample.name == name && sample.has_labels(labels));
     let found = matching.next().map(|sample| sample.value);
     assert!(matching.next().is_none(), "several {name} samples match {labels:?}");
@@ -38,7 +36,7 @@ fn every_route_is_observed_under_its_bounded_label() {
     // Before any request, every route's series exist at 0.
     let (status, scrape) = send(&server, "GET", "/metrics");
     assert_eq!(status, 200);
-    let samples = parse_text_samples(&scrape);
+    let samples = reader::samples(&scrape).unwrap();
     for route in ["index", "place_order", "process_order", "get_order", "not_found"] {
         assert_eq!(value(&samples, "http_request_duration_seconds_count", &[("route", route)]), Some(0.0));
         for status in ["2xx", "3xx", "4xx", "5xx"] {
@@ -71,7 +69,7 @@ fn every_route_is_observed_under_its_bounded_label() {
 
     let (status, scrape) = send(&server, "GET", "/metrics");
     assert_eq!(status, 200);
-    let samples = parse_text_samples(&scrape);
+    let samples = reader::samples(&scrape).unwrap();
     let expected = [
         ("index", "2xx", 1.0),
         ("place_order", "2xx", 3.0),

@@ -9,14 +9,15 @@
 use metricsmith::LabelValue;
 use metricsmith_examples::batch::{self, BatchConfig};
 use metricsmith_examples::worker::{self, Task, WorkerConfig};
-use metricsmith_tests::{parse_text_samples, require, PushgatewayServer, Tool};
+use metricsmith_tests::{reader, require, PushgatewayServer, Tool};
 
 /// A metric some other process pushed into the group earlier.
 const FOREIGN: &str = "# TYPE foreign_level gauge\nforeign_level 42\n";
 
 /// The names of the families the gateway holds for the group with `labels`, but its own.
 fn families_in_group(server: &PushgatewayServer, labels: &[(&str, &str)]) -> Vec<String> {
-    let mut names: Vec<String> = parse_text_samples(&server.scrape())
+    let mut names: Vec<String> = reader::samples(&server.scrape())
+        .unwrap()
         .into_iter()
         .filter(|sample| sample.has_labels(labels))
         .map(|sample| sample.name)

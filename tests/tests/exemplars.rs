@@ -29,6 +29,9 @@ static EXEMPLAR_REQUEST_DURATION_SECONDS: Histogram;
 /// Exemplar probe: given an exemplar over the length limit.
 #[metric]
 static EXEMPLAR_OVERSIZED_TOTAL: Counter;
+/// Exemplar probe: given a NaN with its exemplar.
+#[metric(buckets = [1.0])]
+static EXEMPLAR_REJECTED_DURATION_SECONDS: Histogram;
 
 /// The line starting with `prefix` (followed by a space), split into the part before the
 /// exemplar's timestamp and the timestamp; `None` as timestamp when it has no exemplar.
@@ -52,9 +55,16 @@ fn assert_recent_timestamp(timestamp: &str) {
     assert!(seconds.parse::<u64>().expect("whole seconds").abs_diff(now) < 86_400, "{timestamp}");
 }
 
-fn rejected_invalid_exemplars() -> u64 {
+/// Tests that take exact deltas of the process-wide rejection counts take turns.
+fn counting_rejections() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn rejected(kind: &str) -> u64 {
     let text = render_text(Format::Prometheus);
-    let (line, _) = line_and_timestamp(&text, "metricsmith_rejected_values_total{kind=\"invalid_exemplar\"}");
+    let (line, _) =
+        line_and_timestamp(&text, &format!("metricsmith_rejected_values_total{{kind=\"{kind}\"}}"));
     line.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
@@ -158,14 +168,27 @@ fn python_openmetrics_parser_reads_exemplars_back() {
 
 #[test]
 fn an_oversized_exemplar_is_dropped_and_counted_while_the_increment_lands() {
-    let before = rejected_invalid_exemplars();
+    let _turn = counting_rejections();
+    let before = rejected("invalid_exemplar");
     // 8 + 121 = 129 characters: one over the limit.
     EXEMPLAR_OVERSIZED_TOTAL.inc_by_with_exemplar(5, &[("trace_id", &"x".repeat(121))]);
     assert_eq!(EXEMPLAR_OVERSIZED_TOTAL.get(), 5);
-    assert_eq!(rejected_invalid_exemplars() - before, 1);
+    assert_eq!(rejected("invalid_exemplar") - before, 1);
     let openmetrics = render_text(Format::OpenMetrics);
     assert_eq!(
         line_and_timestamp(&openmetrics, "exemplar_oversized_total"),
         ("exemplar_oversized_total 5", None)
     );
+}
+
+#[test]
+fn a_rejected_value_takes_its_exemplar_with_it_counted_once_as_the_value() {
+    let _turn = counting_rejections();
+    let (nan_before, exemplars_before) = (rejected("nan_observation"), rejected("invalid_exemplar"));
+    EXEMPLAR_REJECTED_DURATION_SECONDS.observe_with_exemplar(f64::NAN, &[("trace_id", "nan")]);
+    assert_eq!(EXEMPLAR_REJECTED_DURATION_SECONDS.count(), 0);
+    assert_eq!(rejected("nan_observation") - nan_before, 1);
+    assert_eq!(rejected("invalid_exemplar"), exemplars_before, "the exemplar is not counted again");
+    let openmetrics = render_text(Format::OpenMetrics);
+    assert!(!openmetrics.contains("{trace_id=\"nan\"}"), "{openmetrics}");
 }

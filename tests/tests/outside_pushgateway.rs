@@ -167,7 +167,8 @@ fn the_filter_pushes_only_the_families_it_keeps() {
     let group = [("job", "filtered")];
     assert_eq!(server.value("push_probe_filtered_level", &group), Some(4.0));
     assert!(server.value("push_probes_total", &group).is_some());
-    let pushed: Vec<String> = metricsmith_tests::parse_text_samples(&server.scrape())
+    let pushed: Vec<String> = metricsmith_tests::reader::samples(&server.scrape())
+        .unwrap()
         .into_iter()
         .filter(|sample| sample.has_labels(&group))
         .map(|sample| sample.name)

@@ -1,0 +1,92 @@
+//! Every family metricsmith registers itself, in one place: what it refused to record,
+//! the scrape-time reads that failed, the families `#[timed]`, `#[counted]` and
+//! `#[in_flight]` record into, and the process collector. (`build_info!()` registers
+//! from the user's crate, like any `#[metric]`.)
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::OnceLock;
+
+use crate::family::{Family, Meta, MetricType, Number, Sample};
+use crate::functions::{COUNTED, COUNTED_META, IN_FLIGHT, IN_FLIGHT_META, TIMED, TIMED_META};
+use crate::registry::{registry, Registered, Registration, REGISTRY};
+use crate::rejections::RejectedValues;
+
+static REJECTED_META: Meta = Meta {
+    name: "metricsmith_rejected_values_total",
+    help: "Values metricsmith instruments refused to record (NaN observations, negative counter increments, ...), by kind.",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};
+
+/// Collect failures per scrape-time family: one series per family whose values are read
+/// at scrape time (so none, and no output, when there is no such family).
+struct CollectFailures {
+    families: OnceLock<Vec<&'static Registered>>,
+}
+
+impl CollectFailures {
+    fn families(&self) -> &[&'static Registered] {
+        self.families.get_or_init(|| {
+            registry().metrics.iter().filter(|metric| metric.family.reads_at_scrape()).collect()
+        })
+    }
+}
+
+impl Family for CollectFailures {
+    fn metric_type(&self) -> MetricType {
+        MetricType::Counter
+    }
+    fn label_names(&self, _: &'static str, out: &mut Vec<&'static str>) {
+        out.push("metric");
+    }
+    fn series_count(&self) -> usize {
+        self.families().len()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        if let Some(metric) = self.families().get(series) {
+            out.push(metric.meta.name);
+        }
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        if let Some(metric) = self.families().get(series) {
+            out.value = Some(Number::Int(metric.collect_failures.load(Relaxed)));
+        }
+    }
+}
+
+static COLLECT_FAILURES: CollectFailures = CollectFailures { families: OnceLock::new() };
+
+static COLLECT_FAILURES_META: Meta = Meta {
+    name: "metricsmith_collect_failures_total",
+    help: "Scrapes that left a metric out because reading its values failed (its callback or collector returned an error, panicked or gave no value), by metric.",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};
+
+#[allow(unsafe_code)] // linkme places the entries in a link section.
+mod entries {
+    use super::*;
+
+    #[linkme::distributed_slice(REGISTRY)]
+    static REJECTED: Registration = Registration::Metric { meta: &REJECTED_META, family: &RejectedValues };
+
+    #[linkme::distributed_slice(REGISTRY)]
+    static FAILURES: Registration =
+        Registration::Metric { meta: &COLLECT_FAILURES_META, family: &COLLECT_FAILURES };
+
+    #[linkme::distributed_slice(REGISTRY)]
+    static FUNCTION_CALLS: Registration = Registration::Metric { meta: &COUNTED_META, family: &COUNTED };
+
+    #[linkme::distributed_slice(REGISTRY)]
+    static FUNCTION_DURATIONS: Registration = Registration::Metric { meta: &TIMED_META, family: &TIMED };
+
+    #[linkme::distributed_slice(REGISTRY)]
+    static FUNCTIONS_IN_FLIGHT: Registration =
+        Registration::Metric { meta: &IN_FLIGHT_META, family: &IN_FLIGHT };
+
+    #[cfg(all(feature = "process", target_os = "linux"))]
+    #[linkme::distributed_slice(REGISTRY)]
+    static PROCESS: Registration = Registration::Group(&crate::integrations::process::PROCESS);
+}

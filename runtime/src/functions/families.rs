@@ -1,0 +1,205 @@
+//! The shared families `function_calls_total`, `function_calls_duration_seconds` and
+//! `function_calls_concurrent`: one series per instrumented function (per `result` for
+//! the counter), read from the functions' sites. `builtin` registers them.
+
+use std::sync::OnceLock;
+
+use super::sites::{CountedSite, InFlightSite, TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES};
+use super::{CallResult, RESULTS};
+use crate::family::{Family, Meta, MetricType, Number, Sample};
+use crate::instruments::{HistogramSeries, DEFAULT_BUCKETS};
+use crate::labels::LabelValue;
+
+/// What the families need of a site: which function it is.
+pub(crate) trait Site: Sync + 'static {
+    fn key(&self) -> (&'static str, &'static str);
+}
+
+macro_rules! site_key {
+    ($($site:ty),*) => {$(
+        impl Site for $site {
+            fn key(&self) -> (&'static str, &'static str) {
+                (self.module, self.function)
+            }
+        }
+    )*};
+}
+site_key!(CountedSite, TimedSite, InFlightSite);
+
+/// The sites of one `function`/`module` pair. Usually one; two methods of the same
+/// name in one module (`A::new`, `B::new`) share the pair, and their values are summed
+/// so the exposition never holds two series with the same labels.
+struct Function<S: 'static> {
+    module: &'static str,
+    function: &'static str,
+    sites: Vec<&'static S>,
+}
+
+/// Sites sorted by (module, function), sites with the same pair merged.
+fn by_function<S: Site>(sites: &[&'static S]) -> Vec<Function<S>> {
+    let mut sorted = sites.to_vec();
+    sorted.sort_by_key(|site| site.key());
+    let mut functions: Vec<Function<S>> = Vec::new();
+    for site in sorted {
+        let (module, function) = site.key();
+        match functions.last_mut() {
+            Some(last) if last.module == module && last.function == function => last.sites.push(site),
+            _ => functions.push(Function { module, function, sites: vec![site] }),
+        }
+    }
+    functions
+}
+
+/// `function_calls_total`: one series per function and applicable `result`.
+pub(crate) struct CountedFamily {
+    series: OnceLock<Vec<(Function<CountedSite>, CallResult)>>,
+}
+
+impl CountedFamily {
+    fn series(&self) -> &[(Function<CountedSite>, CallResult)] {
+        self.series.get_or_init(|| {
+            let mut series = Vec::new();
+            for function in by_function(&COUNTED_SITES) {
+                for result in RESULTS {
+                    if function.sites.iter().any(|site| site.renders(result)) {
+                        let sites = function.sites.clone();
+                        series.push((Function { sites, ..function }, result));
+                    }
+                }
+            }
+            series
+        })
+    }
+}
+
+impl Family for CountedFamily {
+    fn metric_type(&self) -> MetricType {
+        MetricType::Counter
+    }
+    fn label_names(&self, _: &'static str, out: &mut Vec<&'static str>) {
+        out.extend(["function", "module", "result"]);
+    }
+    fn series_count(&self) -> usize {
+        self.series().len()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        if let Some((function, result)) = self.series().get(series) {
+            out.extend([function.function, function.module, result.as_str()]);
+        }
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        if let Some((function, result)) = self.series().get(series) {
+            let total = function
+                .sites
+                .iter()
+                .map(|site| site.cells().offset(*result as usize).get())
+                .fold(0u64, u64::wrapping_add);
+            out.value = Some(Number::Int(total));
+        }
+    }
+}
+
+/// A family with one series per function: `function_calls_duration_seconds` and
+/// `function_calls_concurrent`.
+pub(crate) trait PerFunctionSite: Site + Sized {
+    const TYPE: MetricType;
+    const BOUNDS: &'static [f64] = &[];
+    /// The link-time slice of these sites.
+    fn sites() -> &'static [&'static Self];
+    /// Reads the sum of `sites` (one function) into `out`.
+    fn read(sites: &[&'static Self], out: &mut Sample);
+}
+
+impl PerFunctionSite for TimedSite {
+    const TYPE: MetricType = MetricType::Histogram;
+    const BOUNDS: &'static [f64] = &DEFAULT_BUCKETS;
+
+    fn sites() -> &'static [&'static Self] {
+        &TIMED_SITES
+    }
+
+    fn read(sites: &[&'static Self], out: &mut Sample) {
+        // Same-named functions in one module add up into one series.
+        (out.count, out.sum) =
+            HistogramSeries::read_all(sites.iter().map(|site| site.series()), &mut out.cumulative_buckets);
+    }
+}
+
+impl PerFunctionSite for InFlightSite {
+    const TYPE: MetricType = MetricType::Gauge;
+
+    fn sites() -> &'static [&'static Self] {
+        &IN_FLIGHT_SITES
+    }
+
+    fn read(sites: &[&'static Self], out: &mut Sample) {
+        out.value = Some(Number::Float(sites.iter().map(|site| site.series().get()).sum()));
+    }
+}
+
+pub(crate) struct PerFunctionFamily<S: 'static> {
+    series: OnceLock<Vec<Function<S>>>,
+}
+
+impl<S: PerFunctionSite> PerFunctionFamily<S> {
+    const fn new() -> Self {
+        PerFunctionFamily { series: OnceLock::new() }
+    }
+
+    fn series(&self) -> &[Function<S>] {
+        self.series.get_or_init(|| by_function(S::sites()))
+    }
+}
+
+impl<S: PerFunctionSite> Family for PerFunctionFamily<S> {
+    fn metric_type(&self) -> MetricType {
+        S::TYPE
+    }
+    fn label_names(&self, _: &'static str, out: &mut Vec<&'static str>) {
+        out.extend(["function", "module"]);
+    }
+    fn series_count(&self) -> usize {
+        self.series().len()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        if let Some(function) = self.series().get(series) {
+            out.extend([function.function, function.module]);
+        }
+    }
+    fn bucket_bounds(&self) -> &[f64] {
+        S::BOUNDS
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        if let Some(function) = self.series().get(series) {
+            S::read(&function.sites, out);
+        }
+    }
+}
+
+pub(crate) static COUNTED: CountedFamily = CountedFamily { series: OnceLock::new() };
+pub(crate) static TIMED: PerFunctionFamily<TimedSite> = PerFunctionFamily::new();
+pub(crate) static IN_FLIGHT: PerFunctionFamily<InFlightSite> = PerFunctionFamily::new();
+
+pub(crate) static COUNTED_META: Meta = Meta {
+    name: "function_calls_total",
+    help: "Calls of functions instrumented with #[counted], by function, module and result (ok, error, panic, cancelled).",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};
+
+pub(crate) static TIMED_META: Meta = Meta {
+    name: "function_calls_duration_seconds",
+    help: "Duration of calls of functions instrumented with #[timed], in seconds.",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};
+
+pub(crate) static IN_FLIGHT_META: Meta = Meta {
+    name: "function_calls_concurrent",
+    help: "Calls in progress of functions instrumented with #[in_flight].",
+    file: file!(),
+    line: line!(),
+    module: module_path!(),
+};

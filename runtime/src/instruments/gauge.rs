@@ -1,0 +1,173 @@
+use core::marker::PhantomData;
+use core::sync::atomic::AtomicU64;
+
+use super::series_index;
+use crate::family::{Family, MetricType, Number, Sample};
+use crate::labels::LabelSet;
+use crate::rejections::{self, Rejection};
+use crate::storage::float_cell;
+
+static DISCARDED: AtomicU64 = AtomicU64::new(0);
+
+/// A value that goes up and down (queue depth, temperature, in-flight requests).
+///
+/// `set` accepts any `f64`, NaN included (it renders as `NaN`, meaning "unknown").
+/// `add`/`sub`/`inc`/`dec` with a NaN delta are rejected and counted in
+/// `metricsmith_rejected_values_total{kind="nan_gauge_delta"}`, so one bad delta cannot
+/// poison the gauge for good.
+///
+/// ```
+/// use metricsmith::{metric, Gauge};
+///
+/// /// Orders currently waiting in the processing queue.
+/// #[metric]
+/// static ORDER_QUEUE_DEPTH: Gauge;
+///
+/// ORDER_QUEUE_DEPTH.set(3.0);
+/// ORDER_QUEUE_DEPTH.dec();
+/// {
+///     let _in_progress = ORDER_QUEUE_DEPTH.track_inprogress(); // +1 until dropped
+///     assert_eq!(ORDER_QUEUE_DEPTH.get(), 3.0);
+/// }
+/// assert_eq!(ORDER_QUEUE_DEPTH.get(), 2.0);
+/// ```
+pub struct Gauge<L: LabelSet = ()> {
+    cells: &'static [AtomicU64],
+    labels: PhantomData<fn(L)>,
+}
+
+impl<L: LabelSet> Gauge<L> {
+    #[doc(hidden)]
+    pub const fn __new(cells: &'static [AtomicU64]) -> Self {
+        assert!(cells.len() == L::CARDINALITY, "gauge storage does not match its label set");
+        Gauge { cells, labels: PhantomData }
+    }
+
+    /// The series at a label-set index (`#[in_flight]` computes it from borrowed
+    /// arguments); an index out of range records into a discarded cell.
+    #[inline]
+    pub(crate) fn series_at(&self, index: usize) -> GaugeSeries {
+        GaugeSeries { cell: self.cells.get(index).unwrap_or(&DISCARDED) }
+    }
+
+    /// The series for one label combination.
+    #[inline]
+    pub fn labels(&self, labels: L) -> GaugeSeries {
+        self.series_at(series_index(labels))
+    }
+}
+
+impl Gauge<()> {
+    /// Sets the value (any `f64`, NaN included: it means "unknown").
+    #[inline]
+    pub fn set(&self, value: f64) {
+        self.labels(()).set(value);
+    }
+    /// Adds one.
+    #[inline]
+    pub fn inc(&self) {
+        self.labels(()).inc();
+    }
+    /// Subtracts one.
+    #[inline]
+    pub fn dec(&self) {
+        self.labels(()).dec();
+    }
+    /// Adds `delta`; a NaN delta is rejected and counted.
+    #[inline]
+    pub fn add(&self, delta: f64) {
+        self.labels(()).add(delta);
+    }
+    /// Subtracts `delta`; a NaN delta is rejected and counted.
+    #[inline]
+    pub fn sub(&self, delta: f64) {
+        self.labels(()).sub(delta);
+    }
+    /// Adds one now and subtracts it when the returned guard drops.
+    #[must_use = "the gauge goes back down as soon as the guard is dropped"]
+    pub fn track_inprogress(&self) -> InProgress {
+        self.labels(()).track_inprogress()
+    }
+    /// The current value.
+    pub fn get(&self) -> f64 {
+        self.labels(()).get()
+    }
+}
+
+/// One series of a [`Gauge`].
+#[derive(Clone, Copy, Debug)]
+pub struct GaugeSeries {
+    cell: &'static AtomicU64,
+}
+
+impl GaugeSeries {
+    /// A series over one cell holding an `f64`'s bits.
+    pub(crate) const fn from_cell(cell: &'static AtomicU64) -> Self {
+        GaugeSeries { cell }
+    }
+
+    /// Sets the value (any `f64`, NaN included).
+    #[inline]
+    pub fn set(self, value: f64) {
+        float_cell::store(self.cell, value);
+    }
+    /// Adds one.
+    #[inline]
+    pub fn inc(self) {
+        float_cell::add(self.cell, 1.0);
+    }
+    /// Subtracts one.
+    #[inline]
+    pub fn dec(self) {
+        float_cell::add(self.cell, -1.0);
+    }
+    /// Adds `delta`; a NaN delta is rejected and counted.
+    #[inline]
+    pub fn add(self, delta: f64) {
+        if delta.is_nan() {
+            rejections::record(Rejection::NanGaugeDelta);
+            return;
+        }
+        float_cell::add(self.cell, delta);
+    }
+    /// Subtracts `delta`; a NaN delta is rejected and counted.
+    #[inline]
+    pub fn sub(self, delta: f64) {
+        self.add(-delta);
+    }
+    /// Adds one now and subtracts it when the returned guard drops.
+    #[must_use = "the gauge goes back down as soon as the guard is dropped"]
+    pub fn track_inprogress(self) -> InProgress {
+        self.inc();
+        InProgress { series: self }
+    }
+    /// The current value.
+    pub fn get(self) -> f64 {
+        float_cell::load(self.cell)
+    }
+}
+
+/// Guard from [`Gauge::track_inprogress`]: decrements the gauge when dropped, on every
+/// exit path including unwinding.
+#[derive(Debug)]
+pub struct InProgress {
+    series: GaugeSeries,
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        self.series.dec();
+    }
+}
+
+impl<L: LabelSet> Family for Gauge<L> {
+    fn metric_type(&self) -> MetricType {
+        MetricType::Gauge
+    }
+    crate::labels::label_set_family_methods!(L);
+    fn read(&self, series: usize, out: &mut Sample) {
+        if let Some(cell) = self.cells.get(series) {
+            out.value = Some(Number::Float(float_cell::load(cell)));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Values the instruments refused to record, counted by kind, so that a loss is visible
+//! on the dashboard (`metricsmith_rejected_values_total{kind}`) instead of silent.
+//!
+//! A leaf of the recording path: the instruments call [`record`], which bumps a plain
+//! atomic count. The counts are exposed as a [`Family`] that `builtin` registers.
+
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use crate::family::{Family, MetricType, Number, Sample};
+
+/// Why a value was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rejection {
+    /// A NaN passed to `observe`.
+    NanObservation,
+    /// A negative value observed by a summary, or by a histogram without negative buckets.
+    NegativeObservation,
+    /// A negative, NaN or infinite `FloatCounter` increment.
+    InvalidCounterIncrement,
+    /// A NaN passed to a gauge's `add`/`sub`.
+    NanGaugeDelta,
+    /// A hand-written `LabelSet` returned an index outside its cardinality.
+    LabelIndexOutOfRange,
+    /// An exemplar whose labels are invalid or longer than 128 characters (the value it
+    /// came with is still recorded).
+    InvalidExemplar,
+}
+
+/// The `kind` label values, in [`Rejection`] order.
+const KINDS: [&str; 6] = [
+    "nan_observation",
+    "negative_observation",
+    "invalid_counter_increment",
+    "nan_gauge_delta",
+    "label_index_out_of_range",
+    "invalid_exemplar",
+];
+
+/// Rejections so far, by kind. Rejections are rare, so one shared cell per kind is enough.
+static COUNTS: [AtomicU64; KINDS.len()] = [const { AtomicU64::new(0) }; KINDS.len()];
+
+#[cold]
+pub(crate) fn record(rejection: Rejection) {
+    COUNTS[rejection as usize].fetch_add(1, Relaxed);
+}
+
+/// `metricsmith_rejected_values_total{kind}`: one series per [`Rejection`].
+pub(crate) struct RejectedValues;
+
+impl Family for RejectedValues {
+    fn metric_type(&self) -> MetricType {
+        MetricType::Counter
+    }
+    fn label_names(&self, _: &'static str, out: &mut Vec<&'static str>) {
+        out.push("kind");
+    }
+    fn series_count(&self) -> usize {
+        KINDS.len()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        out.extend(KINDS.get(series));
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        if let Some(count) = COUNTS.get(series) {
+            out.value = Some(Number::Int(count.load(Relaxed)));
+        }
+    }
+}
+
+/// Exclusive use of the rejection counts by one unit test.
+///
+/// The counts are process-wide and the unit tests run in parallel: an exact delta taken
+/// while another test rejects a value of the same kind counts that value too (seen with
+/// `--test-threads=16`: a NaN delta of 2 where 1 was rejected). Every test that rejects a
+/// value holds one of these while it does, and reads the count through it.
+#[cfg(test)]
+pub(crate) struct Counting(#[allow(dead_code)] std::sync::MutexGuard<'static, ()>);
+
+#[cfg(test)]
+impl Counting {
+    /// Waits until no other test rejects values or reads the counts.
+    pub(crate) fn start() -> Self {
+        static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        // A test that failed while holding it leaves the counts as usable as before.
+        Counting(LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// How many values of `rejection`'s kind were rejected so far.
+    pub(crate) fn count(&self, rejection: Rejection) -> u64 {
+        COUNTS[rejection as usize].load(Relaxed)
+    }
+}
