@@ -57,6 +57,7 @@ mod integrations;
 mod labels;
 mod registry;
 mod rejections;
+#[cfg(feature = "hyper")]
 mod serving;
 mod storage;
 
@@ -216,12 +217,15 @@ pub use catalog::RuleOptions;
 /// ```
 pub use metricsmith_macros::in_flight;
 pub use registry::{check_registry, DuplicateMetric};
-pub use serving::{serve, serve_with, Credentials, MetricsService, ServeError, ServeOptions, Server};
+#[cfg(feature = "hyper")]
+pub use serving::MetricsService;
+#[cfg(feature = "server")]
+pub use serving::{serve, serve_with, Credentials, ServeError, ServeOptions, Server};
 
 /// The README's examples, compiled as doctests so they cannot go stale. Some use the
 /// `axum` and `push` features, which `cargo test --workspace` turns on (the tests crate
 /// enables them).
-#[cfg(all(doctest, feature = "axum", feature = "push"))]
+#[cfg(all(doctest, feature = "server", feature = "axum", feature = "push"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 
