@@ -28,7 +28,7 @@ struct CollectFailures {
 impl CollectFailures {
     fn families(&self) -> &[&'static Registered] {
         self.families.get_or_init(|| {
-            registry().metrics.iter().filter(|metric| metric.family.reads_at_scrape()).collect()
+            registry().all().iter().filter(|metric| metric.family.reads_at_scrape()).collect()
         })
     }
 }

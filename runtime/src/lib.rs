@@ -216,7 +216,7 @@ pub use catalog::RuleOptions;
 /// assert_eq!(UPLOADS_IN_PROGRESS.get(), 0.0);
 /// ```
 pub use metricsmith_macros::in_flight;
-pub use registry::{check_registry, DuplicateMetric};
+pub use registry::{check_registry, DuplicateMetric, InvalidFamily, RegistryProblem};
 #[cfg(feature = "hyper")]
 pub use serving::MetricsService;
 #[cfg(feature = "server")]

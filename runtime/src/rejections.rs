@@ -24,16 +24,20 @@ pub(crate) enum Rejection {
     /// An exemplar whose labels are invalid or longer than 128 characters (the value it
     /// came with is still recorded).
     InvalidExemplar,
+    /// A family left out of every scrape because a hand-written label set or family gave
+    /// names or values the formats cannot carry (counted once per family).
+    InvalidFamily,
 }
 
 /// The `kind` label values, in [`Rejection`] order.
-const KINDS: [&str; 6] = [
+const KINDS: [&str; 7] = [
     "nan_observation",
     "negative_observation",
     "invalid_counter_increment",
     "nan_gauge_delta",
     "label_index_out_of_range",
     "invalid_exemplar",
+    "invalid_family",
 ];
 
 /// Rejections so far, by kind. Rejections are rare, so one shared cell per kind is enough.

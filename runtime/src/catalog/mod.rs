@@ -34,7 +34,7 @@ use crate::registry::{registry, Registered};
 /// assert!(catalog.to_json().contains(r#""name":"orders_processed_total""#));
 /// ```
 pub fn catalog() -> Catalog {
-    Catalog { metrics: registry().metrics.iter().map(CatalogMetric::new).collect() }
+    Catalog { metrics: registry().families().map(CatalogMetric::new).collect() }
 }
 
 /// What [`catalog()`] returns: every registered instrument, sorted by name.

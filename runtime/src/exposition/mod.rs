@@ -157,7 +157,7 @@ pub(crate) fn render_with_scratch(format: Format, families: Families, out: &mut 
 
 fn render_registry(format: Format, families: Families, sample: &mut Sample, out: &mut Vec<u8>) {
     static TEXTS: OnceLock<Vec<FamilyText>> = OnceLock::new();
-    let metrics = &registry().metrics;
+    let metrics = registry().all();
     let texts = TEXTS.get_or_init(|| metrics.iter().map(|_| FamilyText::default()).collect());
     // A family without series (e.g. `function_calls_total` when no function is
     // `#[counted]`) has nothing to say: no HELP or TYPE lines either; nor has one whose
@@ -168,7 +168,8 @@ fn render_registry(format: Format, families: Families, sample: &mut Sample, out:
             Families::Recorded => !metric.family.reads_at_scrape(),
             Families::Named(keep) => keep(metric.meta.name),
         };
-        if selected && metric.family.series_count() > 0 && metric.collect_for_scrape() {
+        if selected && metric.family.series_count() > 0 && metric.is_exposed() && metric.collect_for_scrape()
+        {
             text::render_family(format, metric, text, sample, out);
         }
     }
@@ -189,8 +190,9 @@ pub fn render_for_accept(accept: &str) -> (&'static str, Vec<u8>) {
 }
 
 /// Renders one family as [`render`] would, without registering it: lets tests feed the
-/// encoders names, HELP text, label values and numbers made at run time. Not a public
-/// API; it changes without notice.
+/// encoders names, HELP text, label values and numbers made at run time. A family the
+/// registry would leave out (invalid names or labels) renders nothing. Not a public API;
+/// it changes without notice.
 #[doc(hidden)]
 pub fn render_one_family(
     format: Format,
@@ -198,7 +200,10 @@ pub fn render_one_family(
     family: &'static dyn Family,
     out: &mut Vec<u8>,
 ) {
-    FamilyRenderer::new(meta, family).render(format, out);
+    let mut renderer = FamilyRenderer::new(meta, family);
+    if renderer.metric.check().is_ok() {
+        renderer.render(format, out);
+    }
 }
 
 /// One unregistered family, rendered again and again like a registered one: label text

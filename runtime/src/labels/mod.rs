@@ -197,8 +197,10 @@ macro_rules! tuple_label_set {
                 $(out.push($ty::LABEL_NAME);)+
             }
             fn label_values(index: usize, out: &mut Vec<&'static str>) {
+                // A hand-written `LabelValue` may have fewer values than its CARDINALITY:
+                // a value missing here makes the registry leave the family out.
                 if let Some(digits) = __split_index(index, [$($ty::CARDINALITY),+]) {
-                    $(out.push($ty::VALUES[digits[$idx]]);)+
+                    $(out.extend($ty::VALUES.get(digits[$idx]));)+
                 }
             }
         }

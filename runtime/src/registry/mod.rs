@@ -8,6 +8,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::OnceLock;
 
 use crate::family::{Family, Group, Meta, MetricType};
+use crate::rejections::{self, Rejection};
+
+mod validation;
+pub use validation::InvalidFamily;
 
 /// One item of the registry slice: a metric, or a group of them.
 #[doc(hidden)]
@@ -42,6 +46,8 @@ pub(crate) struct Registered {
     /// The base unit the name ends in, if any (OpenMetrics `# UNIT`).
     pub(crate) unit: Option<&'static str>,
     pub(crate) label_names: Vec<&'static str>,
+    /// Whether the formats can carry it, checked on first use.
+    validity: OnceLock<Result<(), String>>,
     /// Scrapes that left this family out because reading its values failed.
     pub(crate) collect_failures: AtomicU64,
     /// Whether a failure was already reported on stderr (once per family).
@@ -66,9 +72,51 @@ impl Registered {
             family_name,
             unit: unit_of(family_name),
             label_names,
+            validity: OnceLock::new(),
             collect_failures: AtomicU64::new(0),
             failure_reported: AtomicBool::new(false),
         }
+    }
+
+    /// Whether the exposition formats can carry this family (see `validation`): `Err`
+    /// says why not. A hand-written label set that panics is caught here.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        catch_unwind(AssertUnwindSafe(|| validation::check(self)))
+            .unwrap_or_else(|_| Err("reading its label names or values panicked".to_owned()))
+    }
+
+    /// Why the family cannot be exposed, if it cannot: checked once, on first use (a
+    /// family's series may depend on the registry, so not while it is being built), and
+    /// then reported on stderr and counted.
+    pub(crate) fn is_exposed(&self) -> bool {
+        self.invalid().is_none()
+    }
+
+    fn invalid(&self) -> Option<&str> {
+        self.validity
+            .get_or_init(|| {
+                let checked = self.check();
+                if let Err(problem) = &checked {
+                    rejections::record(Rejection::InvalidFamily);
+                    eprintln!(
+                        "metricsmith: {}",
+                        InvalidFamily {
+                            name: self.meta.name,
+                            declared_at: self.site(),
+                            problem: problem.clone()
+                        }
+                    );
+                }
+                checked
+            })
+            .as_ref()
+            .err()
+            .map(String::as_str)
+    }
+
+    /// Where it is declared: `file:line`.
+    pub(crate) fn site(&self) -> String {
+        format!("{}:{}", self.meta.file, self.meta.line)
     }
 
     /// Fetches the values of a family read at scrape time, before it renders. `false`
@@ -116,31 +164,86 @@ fn unit_of(family_name: &str) -> Option<&'static str> {
         .find(|unit| family_name.strip_suffix(unit).is_some_and(|stem| stem.ends_with('_') && stem.len() > 1))
 }
 
-/// Two registrations that expose the same family name; the second is not rendered.
+/// Two registrations whose scrapes would share a name; the second is not rendered.
+///
+/// Either the same metric is declared twice, or one family's name is a series another
+/// family adds: a counter `x_total` (family `x`) and a gauge `x`, or a counter family
+/// `x_created` beside a counter, histogram or summary `x`, whose `_created` series it
+/// would shadow.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DuplicateMetric {
-    /// The family name both expose.
-    pub name: &'static str,
-    /// The declaration that is rendered: `file:line`.
+    /// The name both would expose.
+    pub name: String,
+    /// The metric that is rendered.
+    pub kept_metric: &'static str,
+    /// Its declaration: `file:line`.
     pub kept: String,
-    /// The declaration that is dropped: `file:line`.
+    /// The metric that is dropped.
+    pub dropped_metric: &'static str,
+    /// Its declaration: `file:line`.
     pub dropped: String,
 }
 
 impl std::fmt::Display for DuplicateMetric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "metric `{}` is declared twice, at {} and at {}; only the first is exported: rename one",
-            self.name, self.kept, self.dropped
-        )
+        if self.kept_metric == self.dropped_metric {
+            write!(
+                f,
+                "metric `{}` is declared twice, at {} and at {}; only the first is exported: rename one",
+                self.kept_metric, self.kept, self.dropped
+            )
+        } else {
+            write!(
+                f,
+                "metrics `{}` (at {}) and `{}` (at {}) would both expose `{}`; only the first is exported: rename one",
+                self.kept_metric, self.kept, self.dropped_metric, self.dropped, self.name
+            )
+        }
+    }
+}
+
+/// What [`check_registry`] found wrong with the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RegistryProblem {
+    /// Two metrics would expose the same name.
+    Duplicate(DuplicateMetric),
+    /// A family whose labels or name the exposition formats cannot carry.
+    Invalid(InvalidFamily),
+}
+
+impl std::fmt::Display for RegistryProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RegistryProblem::Duplicate(duplicate) => duplicate.fmt(f),
+            RegistryProblem::Invalid(invalid) => invalid.fmt(f),
+        }
     }
 }
 
 pub(crate) struct Registry {
-    /// Sorted by name; duplicates removed.
-    pub(crate) metrics: Vec<Registered>,
-    pub(crate) duplicates: Vec<DuplicateMetric>,
+    /// Sorted by name; duplicates removed. Scrapes read them through `families`.
+    metrics: Vec<Registered>,
+    duplicates: Vec<RegistryProblem>,
+}
+
+/// Every name a scrape of `metric` may contain: its names in both text formats, and the
+/// series names it adds (`_bucket`, `_count`, `_sum`, `_created`).
+fn exposed_names(metric: &Registered) -> Vec<String> {
+    let (name, family) = (metric.meta.name, metric.family_name);
+    let mut names = vec![name.to_owned()];
+    if family != name {
+        names.push(family.to_owned());
+    }
+    let suffixes: &[&str] = match metric.metric_type {
+        MetricType::Counter => &["_created"],
+        MetricType::Histogram => &["_bucket", "_count", "_sum", "_created"],
+        MetricType::Summary => &["_count", "_sum", "_created"],
+        _ => &[],
+    };
+    names.extend(suffixes.iter().map(|suffix| format!("{family}{suffix}")));
+    names
 }
 
 impl Registry {
@@ -159,22 +262,56 @@ impl Registry {
         metrics.sort_by(|a, b| {
             (a.meta.name, a.meta.file, a.meta.line).cmp(&(b.meta.name, b.meta.file, b.meta.line))
         });
-        let mut seen: HashMap<&'static str, String> = HashMap::new();
-        let mut duplicates = Vec::new();
+        let mut problems = Vec::new();
+        // Who exposes each name: the metric and its declaration.
+        let mut seen: HashMap<String, (&'static str, String)> = HashMap::new();
         metrics.retain(|metric| {
-            let site = format!("{}:{}", metric.meta.file, metric.meta.line);
-            // Counter `x_total` and gauge `x` are both family `x` in OpenMetrics.
-            for exposed in [metric.family_name, metric.meta.name] {
-                if let Some(kept) = seen.get(exposed) {
-                    duplicates.push(DuplicateMetric { name: exposed, kept: kept.clone(), dropped: site });
-                    return false;
-                }
+            let names = exposed_names(metric);
+            if let Some((name, (kept_metric, kept))) =
+                names.iter().find_map(|name| Some((name, seen.get(name)?)))
+            {
+                problems.push(RegistryProblem::Duplicate(DuplicateMetric {
+                    name: name.clone(),
+                    kept_metric,
+                    kept: kept.clone(),
+                    dropped_metric: metric.meta.name,
+                    dropped: metric.site(),
+                }));
+                return false;
             }
-            seen.insert(metric.family_name, site.clone());
-            seen.insert(metric.meta.name, site);
+            for name in names {
+                seen.insert(name, (metric.meta.name, metric.site()));
+            }
             true
         });
-        Registry { metrics, duplicates }
+        Registry { metrics, duplicates: problems }
+    }
+
+    /// The families a scrape renders: the registered ones the formats can carry. Each
+    /// family is checked the first time (see `validation`); one that fails is reported on
+    /// stderr and counted once, and left out from then on.
+    pub(crate) fn families(&self) -> impl Iterator<Item = &Registered> {
+        self.metrics.iter().filter(|metric| metric.is_exposed())
+    }
+
+    /// Every registered family, exposed or not, in scrape order (for caches kept beside
+    /// the registry, and for families that describe the others).
+    pub(crate) fn all(&self) -> &[Registered] {
+        &self.metrics
+    }
+
+    /// Every problem: duplicates found when the registry was built, and the families
+    /// that fail their check.
+    fn problems(&self) -> Vec<RegistryProblem> {
+        let invalid = self.metrics.iter().filter_map(|metric| {
+            let problem = metric.invalid()?;
+            Some(RegistryProblem::Invalid(InvalidFamily {
+                name: metric.meta.name,
+                declared_at: metric.site(),
+                problem: problem.to_owned(),
+            }))
+        });
+        self.duplicates.iter().cloned().chain(invalid).collect()
     }
 }
 
@@ -184,26 +321,30 @@ pub(crate) fn registry() -> &'static Registry {
     REGISTRY_CELL.get_or_init(|| {
         let registry = Registry::build(&REGISTRY);
         for duplicate in &registry.duplicates {
-            // A duplicate that got past the compile-time and link-time checks (e.g. two
-            // versions of one crate) must not stay silent.
+            // A duplicate that got past the compile-time and link-time checks (two
+            // versions of one crate, say) must not stay silent.
             eprintln!("metricsmith: {duplicate}");
         }
         registry
     })
 }
 
-/// Checks the registry: `Err` lists every metric declared twice (the compile-time and
-/// link-time checks catch these in one crate graph; this is the last line).
+/// Checks the registry: `Err` lists every metric declared twice or colliding with another
+/// one's series, and every family whose names or labels the formats cannot carry (from a
+/// hand-written `LabelValue`, `LabelSet` or `Family`). The compile-time and link-time
+/// checks catch these in one crate graph; this is the last line, for a test of your own:
+/// each problem is also reported on stderr when the registry is first built, and the
+/// families concerned are left out of every scrape.
 ///
 /// ```
 /// assert!(metricsmith::check_registry().is_ok());
 /// ```
-pub fn check_registry() -> Result<(), Vec<DuplicateMetric>> {
-    let duplicates = &registry().duplicates;
-    if duplicates.is_empty() {
+pub fn check_registry() -> Result<(), Vec<RegistryProblem>> {
+    let problems = registry().problems();
+    if problems.is_empty() {
         Ok(())
     } else {
-        Err(duplicates.clone())
+        Err(problems)
     }
 }
 
