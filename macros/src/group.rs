@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use crate::common::{doc_text, reject_unknown_option, runtime_path, string_value, tokens_text};
 use crate::errors::Errors;
-use crate::instrument::{meta_expr, name_claim, Instrument, InstrumentOptions, InstrumentType, NameSource};
+use crate::instrument::{instrument_kind, meta_expr, name_claim, Instrument, InstrumentOptions, NameSource};
 
 pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
@@ -32,11 +32,11 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
     let runtime = runtime_path(runtime_override.as_ref());
     let mut prefix_text = prefix.as_ref().map(syn::LitStr::value).unwrap_or_default();
     if let Some(literal) = &prefix {
-        if let Some(problem) = crate::naming::check_group_prefix(&prefix_text, &ident.to_string()) {
-            errors.error(literal, problem.message);
+        if let Some(problem) = metricsmith_naming::check_group_prefix(&prefix_text, &ident.to_string()) {
+            errors.error(literal, problem.render(metricsmith_naming::RenameAs::PrefixOption));
             // Check the members as if the prefix were fixed, so its mistake is
             // reported once, here, and not again on every field.
-            prefix_text = problem.suggestion.unwrap_or_default();
+            prefix_text = problem.suggestion().unwrap_or_default().to_owned();
         }
     }
 
@@ -60,7 +60,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
     let mut rejected = Vec::new();
     for field in &named.named {
         let Some(field_ident) = field.ident.as_ref() else { continue };
-        let Some(instrument_type) = InstrumentType::of(&field.ty) else {
+        let Some(kind) = instrument_kind(&field.ty) else {
             let ty = &field.ty;
             let message = format!(
                 "field `{field_ident}` of metric group `{ident}` is not an instrument: a `#[derive(Metrics)]` struct holds only Counter, FloatCounter, Gauge, Histogram, Summary, Info and StateSet fields, so keep the `{}` outside the group",
@@ -86,7 +86,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
             errors.error(field_ident, format!("metric `{name}` needs a doc comment, which becomes its HELP text: add `/// What {name} measures.` above the field"));
             String::new()
         });
-        let instrument = Instrument { instrument_type, ty: &field.ty, name, options };
+        let instrument = Instrument { kind, ty: &field.ty, name, options };
         instrument.validate(&source, &mut errors);
         let name_span = source_literal.as_ref().map_or(field_ident.span(), syn::LitStr::span);
         members.push((field_ident, instrument, help, name_span));

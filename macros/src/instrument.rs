@@ -8,57 +8,22 @@ use syn::spanned::Spanned;
 use crate::buckets::check_buckets;
 use crate::common::{f64_tokens, first_token_span, number_literal, reject_unknown_option, tokens_text};
 use crate::errors::Errors;
-use crate::naming::{check_label_name, check_metric_name, MetricKind};
+use metricsmith_naming::{check_label_name, check_metric_name, InstrumentKind, RenameAs};
 
 /// Prometheus' default histogram buckets; must match `metricsmith::DEFAULT_BUCKETS`.
 const DEFAULT_BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 const DEFAULT_MAX_SERIES: u64 = 10_000;
 
-/// An instrument type, read from the last segment of the declared type's path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum InstrumentType {
-    Counter,
-    FloatCounter,
-    Gauge,
-    Histogram,
-    Summary,
-    Info,
-    StateSet,
+/// The kind of instrument a declared type is, from the last segment of its path
+/// (`Counter`, `metricsmith::Histogram<L>`); `None` for any other type.
+pub(crate) fn instrument_kind(ty: &syn::Type) -> Option<InstrumentKind> {
+    let syn::Type::Path(path) = ty else { return None };
+    InstrumentKind::from_type_name(&path.path.segments.last()?.ident.to_string())
 }
 
-impl InstrumentType {
-    pub(crate) fn of(ty: &syn::Type) -> Option<Self> {
-        let syn::Type::Path(path) = ty else { return None };
-        let last = path.path.segments.last()?;
-        Some(match last.ident.to_string().as_str() {
-            "Counter" => Self::Counter,
-            "FloatCounter" => Self::FloatCounter,
-            "Gauge" => Self::Gauge,
-            "Histogram" => Self::Histogram,
-            "Summary" => Self::Summary,
-            "Info" => Self::Info,
-            "StateSet" => Self::StateSet,
-            _ => return None,
-        })
-    }
-
-    pub(crate) fn naming_kind(self) -> MetricKind {
-        match self {
-            Self::Counter => MetricKind::Counter,
-            Self::FloatCounter => MetricKind::FloatCounter,
-            Self::Gauge => MetricKind::Gauge,
-            Self::Histogram => MetricKind::Histogram,
-            Self::Summary => MetricKind::Summary,
-            Self::Info => MetricKind::Info,
-            Self::StateSet => MetricKind::StateSet,
-        }
-    }
-
-    /// Storage cells per series; `None` for types without a cell array.
-    /// Whether the instrument records into cells of its own (the runtime decides how many).
-    fn stores_cells(self) -> bool {
-        !matches!(self, Self::Info | Self::StateSet)
-    }
+/// Whether the instrument records into cells of its own (the runtime decides how many).
+fn stores_cells(kind: InstrumentKind) -> bool {
+    !matches!(kind, InstrumentKind::Info | InstrumentKind::StateSet)
 }
 
 /// Options of one instrument: `#[metric(...)]` on a static or on a group's field.
@@ -207,7 +172,7 @@ impl InstrumentOptions {
 
 /// A validated instrument declaration, ready to expand.
 pub(crate) struct Instrument<'a> {
-    pub(crate) instrument_type: InstrumentType,
+    pub(crate) kind: InstrumentKind,
     pub(crate) ty: &'a syn::Type,
     pub(crate) name: String,
     pub(crate) options: InstrumentOptions,
@@ -225,38 +190,15 @@ pub(crate) enum NameSource<'a> {
 impl Instrument<'_> {
     /// Checks the name, options and buckets, recording every problem.
     pub(crate) fn validate(&self, source: &NameSource, errors: &mut Errors) {
-        let kind = self.instrument_type.naming_kind();
+        let kind = self.kind;
         let problems =
             if self.options.invalid_name { Vec::new() } else { check_metric_name(&self.name, kind) };
         for problem in problems {
             match source {
-                NameSource::Literal(literal) => errors.error(literal, problem.message),
-                NameSource::StaticIdent(ident) => {
-                    let message = match &problem.suggestion {
-                        Some(fixed) => problem.message.replace(
-                            &format!("name it `{fixed}`"),
-                            &format!("rename the static to `{}`", fixed.to_uppercase()),
-                        ),
-                        None => problem.message,
-                    };
-                    errors.error(ident, message);
-                }
+                NameSource::Literal(literal) => errors.error(literal, problem.render(RenameAs::Name)),
+                NameSource::StaticIdent(ident) => errors.error(ident, problem.render(RenameAs::Static)),
                 NameSource::FieldIdent(ident, prefix) => {
-                    let message = match (&problem.suggestion, prefix.is_empty()) {
-                        (Some(fixed), false) => {
-                            let field = fixed.strip_prefix(&format!("{prefix}_")).unwrap_or(fixed);
-                            problem.message.replace(
-                                &format!("name it `{fixed}`"),
-                                &format!("rename the field to `{field}` (metric `{fixed}`)"),
-                            )
-                        }
-                        (Some(fixed), true) => problem.message.replace(
-                            &format!("name it `{fixed}`"),
-                            &format!("rename the field to `{fixed}`"),
-                        ),
-                        (None, _) => problem.message,
-                    };
-                    errors.error(ident, message);
+                    errors.error(ident, problem.render(RenameAs::Field { prefix }))
                 }
             }
         }
@@ -265,9 +207,9 @@ impl Instrument<'_> {
 
     fn validate_options(&self, errors: &mut Errors) {
         let name = &self.name;
-        let what = self.instrument_type.naming_kind().describe();
+        let what = self.kind.describe();
         if let Some((key, bounds)) = &self.options.buckets {
-            if self.instrument_type != InstrumentType::Histogram {
+            if self.kind != InstrumentKind::Histogram {
                 errors.error(
                     key,
                     format!("{what} `{name}` has no buckets: `buckets` is only for histograms, remove it"),
@@ -294,9 +236,9 @@ impl Instrument<'_> {
         for (option, key) in
             scrape_time.iter().filter_map(|(option, given)| Some((option, &given.as_ref()?.0)))
         {
-            match self.instrument_type {
-                InstrumentType::Gauge | InstrumentType::FloatCounter => {}
-                InstrumentType::Counter => errors.error(
+            match self.kind {
+                InstrumentKind::Gauge | InstrumentKind::FloatCounter => {}
+                InstrumentKind::Counter => errors.error(
                     key,
                     format!("counter `{name}` read at scrape time takes the value as a float: declare it as `FloatCounter`, or remove `{option}`"),
                 ),
@@ -312,12 +254,12 @@ impl Instrument<'_> {
                 format!("`{name}` takes its values from one place: keep `callback` (one function call per series) or `collector` (one call fills every series), not both"),
             );
         }
-        match (&self.options.info_labels, self.instrument_type) {
-            (Some((_, pairs)), InstrumentType::Info) => {
+        match (&self.options.info_labels, self.kind) {
+            (Some((_, pairs)), InstrumentKind::Info) => {
                 for (position, (label, _)) in pairs.iter().enumerate() {
                     let label_name = label.to_string();
                     if let Some(problem) = check_label_name(&label_name, name) {
-                        errors.error(label, problem.message);
+                        errors.error(label, problem.render(RenameAs::Name));
                     } else if pairs[..position].iter().any(|(earlier, _)| *earlier == label_name) {
                         errors.error(label, format!("label `{label_name}` of `{name}` is given twice: keep one `{label_name} = ...`"));
                     }
@@ -326,10 +268,10 @@ impl Instrument<'_> {
                     errors.error(self.ty, format!("info metric `{name}` needs at least one label: write `#[metric(labels(version = \"1.2.3\"))]`"));
                 }
             }
-            (None, InstrumentType::Info) => {
+            (None, InstrumentKind::Info) => {
                 errors.error(self.ty, format!("info metric `{name}` needs its labels: write `#[metric(labels(version = env!(\"CARGO_PKG_VERSION\")))]`"))
             }
-            (Some((key, _)), _) => errors.error(key, format!("{what} `{name}` takes its labels from its type (`{}<Labels>`): `labels(...)` is only for info metrics", type_word(self.instrument_type))),
+            (Some((key, _)), _) => errors.error(key, format!("{what} `{name}` takes its labels from its type (`{}<Labels>`): `labels(...)` is only for info metrics", self.kind.type_name())),
             (None, _) => {}
         }
         if let Some(max_series) = &self.options.max_series {
@@ -345,11 +287,11 @@ impl Instrument<'_> {
     /// The type of the instrument's cell storage, if this type stores cells: the
     /// runtime sizes it from the type (series, layout, sharding) and the bucket count.
     pub(crate) fn cell_storage(&self, runtime: &TokenStream) -> Option<TokenStream> {
-        if !self.instrument_type.stores_cells() {
+        if !stores_cells(self.kind) {
             return None;
         }
         let ty = self.ty;
-        let buckets = if self.instrument_type == InstrumentType::Histogram { self.bucket_count() } else { 0 };
+        let buckets = if self.kind == InstrumentKind::Histogram { self.bucket_count() } else { 0 };
         Some(quote!(#runtime::__private::Cells<{ #runtime::__private::storage_cells::<#ty>(#buckets) }>))
     }
 
@@ -360,13 +302,13 @@ impl Instrument<'_> {
     /// The expression building the instrument, given a `&'static` cell array.
     pub(crate) fn constructor(&self, cells: TokenStream) -> TokenStream {
         let new = constructor_path(self.ty);
-        match self.instrument_type {
-            InstrumentType::Histogram => {
+        match self.kind {
+            InstrumentKind::Histogram => {
                 let bounds = self.options.bucket_values().into_iter().map(f64_tokens);
                 let name = &self.name;
                 quote!(#new(#name, &[#(#bounds),*], #cells))
             }
-            InstrumentType::Info => {
+            InstrumentKind::Info => {
                 let pairs =
                     self.options.info_labels.iter().flat_map(|(_, pairs)| pairs).map(|(label, value)| {
                         let label = label.to_string();
@@ -374,7 +316,7 @@ impl Instrument<'_> {
                     });
                 quote!(#new(&[#(#pairs),*]))
             }
-            InstrumentType::StateSet => quote!(#new()),
+            InstrumentKind::StateSet => quote!(#new()),
             _ => quote!(#new(#cells)),
         }
     }
@@ -385,7 +327,7 @@ impl Instrument<'_> {
     pub(crate) fn budget_assertion(&self, runtime: &TokenStream) -> TokenStream {
         let ty = self.ty;
         let name = &self.name;
-        let what = self.instrument_type.naming_kind().describe();
+        let what = self.kind.describe();
         let (max, span) = match &self.options.max_series {
             Some(literal) => match valid_max_series(literal) {
                 Some(max) => (max, literal.span()),
@@ -397,20 +339,20 @@ impl Instrument<'_> {
         let max = max as usize;
         let raise = format!(
             ", over its budget of {max}: drop a label or merge label values{}, or raise the budget with `#[metric(max_series = ",
-            if self.instrument_type == InstrumentType::Histogram { ", use fewer buckets" } else { "" }
+            if self.kind == InstrumentKind::Histogram { ", use fewer buckets" } else { "" }
         );
         // `parts` interleave with `numbers`, evaluated at compile time: the series
         // count, for a histogram or summary the label combinations, and the count again
         // as the budget to raise to.
         let head = format!("{what} `{name}` has ");
         let tail = ")]`".to_owned();
-        let (per_label_set, parts) = match self.instrument_type {
-            InstrumentType::Histogram => {
+        let (per_label_set, parts) = match self.kind {
+            InstrumentKind::Histogram => {
                 let buckets = self.bucket_count();
                 let formula = format!(" label combinations × ({buckets} buckets + 2)){raise}");
                 (buckets + 2, vec![head, " series (".to_owned(), formula, tail])
             }
-            InstrumentType::Summary => {
+            InstrumentKind::Summary => {
                 let formula = format!(" label combinations × 2, for the count and the sum){raise}");
                 (2, vec![head, " series (".to_owned(), formula, tail])
             }
@@ -444,7 +386,7 @@ impl Instrument<'_> {
     pub(crate) fn scrape_time_family(&self, runtime: &TokenStream) -> Option<TokenStream> {
         // On another type, `validate` reported the option; expanding it would only add
         // type errors about the same mistake.
-        if !matches!(self.instrument_type, InstrumentType::Gauge | InstrumentType::FloatCounter) {
+        if !matches!(self.kind, InstrumentKind::Gauge | InstrumentKind::FloatCounter) {
             return None;
         }
         let ty = self.ty;
@@ -555,18 +497,6 @@ fn has_labels(ty: &syn::Type) -> bool {
     })
 }
 
-fn type_word(instrument_type: InstrumentType) -> &'static str {
-    match instrument_type {
-        InstrumentType::Counter => "Counter",
-        InstrumentType::FloatCounter => "FloatCounter",
-        InstrumentType::Gauge => "Gauge",
-        InstrumentType::Histogram => "Histogram",
-        InstrumentType::Summary => "Summary",
-        InstrumentType::Info => "Info",
-        InstrumentType::StateSet => "StateSet",
-    }
-}
-
 /// What each metric name claims, so two declarations of one name fail to build.
 ///
 /// - In one crate, a `#[macro_export]` macro named after the metric: every such macro
@@ -575,12 +505,12 @@ fn type_word(instrument_type: InstrumentType) -> &'static str {
 ///   declarations, already in `cargo check`.
 /// - Across crates, an exported symbol, which the linker refuses to define twice.
 ///
-/// A name that is not identifier-shaped claims nothing: it already failed the naming
-/// rules.
+/// A name that is not identifier-shaped claims nothing in the crate: it already failed
+/// the naming rules.
 pub(crate) fn name_claim(name: &str, span: Span) -> TokenStream {
     let symbol = format!("__metricsmith_duplicate_metric_name__{name}");
-    let identifier_shaped = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    // Label-name syntax is identifier syntax: `__metric_named_<name>` is an identifier.
+    let identifier_shaped = metricsmith_naming::is_label_name(name);
     let crate_claim = if identifier_shaped {
         let claim = syn::Ident::new(&format!("__metric_named_{name}"), span);
         quote_spanned! {span=>

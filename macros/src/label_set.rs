@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 
 use crate::common::{only_const_generics, reject_unknown_option, runtime_path, string_value};
 use crate::errors::Errors;
-use crate::naming::check_label_name;
+use metricsmith_naming::{check_label_name, RenameAs};
 
 struct Field<'a> {
     member: &'a syn::Ident,
@@ -118,7 +118,7 @@ fn collect_fields<'a>(set: &syn::Ident, named: &'a syn::FieldsNamed, errors: &mu
             } else {
                 ""
             };
-            errors.error_at(name_span, format!("{}{hint}", problem.message));
+            errors.error_at(name_span, format!("{}{hint}", problem.render(RenameAs::Name)));
         }
         if fields.iter().any(|earlier| earlier.label_name == label_name) {
             errors.error_at(

@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::common::{only_const_generics, reject_unknown_option, runtime_path, string_value};
 use crate::errors::Errors;
-use crate::naming::{check_label_name, to_snake_case};
+use metricsmith_naming::{check_label_name, to_snake_case, RenameAs};
 
 struct EnumArgs {
     label_name: Option<syn::LitStr>,
@@ -54,10 +54,13 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
     };
     if let Some(problem) = check_label_name(&label_name_text, &ident.to_string()) {
         match &args.label_name {
-            Some(name) => errors.error(name, problem.message),
+            Some(name) => errors.error(name, problem.render(RenameAs::Name)),
             None => errors.error(
                 ident,
-                format!("{}; or set the name with `#[label(name = \"...\")]`", problem.message),
+                format!(
+                    "{}; or set the name with `#[label(name = \"...\")]`",
+                    problem.render(RenameAs::Name)
+                ),
             ),
         }
     }

@@ -2,7 +2,7 @@
 //! re-exports them and documents them with examples.
 //!
 //! Each macro has its own module, split into arguments → validation → expansion;
-//! every naming rule lives once, in `naming`.
+//! every naming rule lives once, in the `metricsmith-naming` crate.
 #![forbid(unsafe_code)]
 
 mod buckets;
@@ -14,7 +14,6 @@ mod instrument;
 mod label_set;
 mod label_value;
 mod metric;
-mod naming;
 
 use proc_macro::TokenStream;
 

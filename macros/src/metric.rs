@@ -9,8 +9,9 @@ use syn::spanned::Spanned;
 use crate::common::{doc_text, first_token_span, reject_unknown_option, runtime_path, tokens_text};
 use crate::errors::Errors;
 use crate::instrument::{
-    meta_expr, name_claim, Instrument, InstrumentOptions, InstrumentType, NameSource, INSTRUMENT_OPTIONS,
+    instrument_kind, meta_expr, name_claim, Instrument, InstrumentOptions, NameSource, INSTRUMENT_OPTIONS,
 };
+use metricsmith_naming::InstrumentKind;
 
 /// `#[attrs] vis static NAME: Type;` — a static without a value, which the macro gives.
 struct MetricStatic {
@@ -78,10 +79,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         );
     }
 
-    let expansion = match InstrumentType::of(&item_static.ty) {
-        Some(instrument_type) => {
-            expand_instrument(&item_static, instrument_type, args, &runtime, &mut errors)
-        }
+    let expansion = match instrument_kind(&item_static.ty) {
+        Some(kind) => expand_instrument(&item_static, kind, args, &runtime, &mut errors),
         None => expand_group(&item_static, args, &runtime, &mut errors),
     };
     let compile_errors = errors.to_compile_errors();
@@ -130,7 +129,7 @@ fn registration(runtime: &TokenStream, entry: TokenStream, extra: TokenStream) -
 
 fn expand_instrument(
     item: &MetricStatic,
-    instrument_type: InstrumentType,
+    kind: InstrumentKind,
     args: MetricArgs,
     runtime: &TokenStream,
     errors: &mut Errors,
@@ -152,7 +151,7 @@ fn expand_instrument(
         NameSource::Literal(literal) => literal.span(),
         _ => ident.span(),
     };
-    let instrument = Instrument { instrument_type, ty: &item.ty, name, options: args.instrument };
+    let instrument = Instrument { kind, ty: &item.ty, name, options: args.instrument };
     instrument.validate(&source, errors);
 
     let value = match instrument.cell_storage(runtime) {

@@ -22,6 +22,7 @@ use syn::parse::{Parse, ParseStream};
 use crate::common::runtime_path;
 use crate::errors::Errors;
 use args::FnArgs;
+use metricsmith_naming::InstrumentKind;
 use validation::{FnShape, Plan};
 
 /// Which attribute.
@@ -40,6 +41,16 @@ impl Kind {
             Kind::Timed => "timed",
             Kind::Counted => "counted",
             Kind::InFlight => "in_flight",
+        }
+    }
+
+    /// The instrument it records into: `#[timed]` a histogram (filled from durations),
+    /// `#[counted]` a counter, `#[in_flight]` a gauge.
+    pub(crate) fn instrument(self) -> InstrumentKind {
+        match self {
+            Kind::Timed => InstrumentKind::Histogram,
+            Kind::Counted => InstrumentKind::Counter,
+            Kind::InFlight => InstrumentKind::Gauge,
         }
     }
 

@@ -11,26 +11,21 @@ use super::Kind;
 use crate::buckets::check_buckets;
 use crate::common::tokens_text;
 use crate::errors::Errors;
-use crate::naming::{check_duration_histogram_name, check_label_name, check_metric_name, MetricKind};
+use metricsmith_naming::{
+    check_duration_histogram_name, check_label_name, check_metric_name, RenameAs, FUNCTION_CALLS_CONCURRENT,
+    FUNCTION_CALLS_DURATION_SECONDS, FUNCTION_CALLS_TOTAL,
+};
 
 /// The shared families, which a dedicated metric must not be named after.
 const SHARED_FAMILIES: [(&str, Kind); 3] = [
-    ("function_calls_duration_seconds", Kind::Timed),
-    ("function_calls_total", Kind::Counted),
-    ("function_calls_concurrent", Kind::InFlight),
+    (FUNCTION_CALLS_DURATION_SECONDS, Kind::Timed),
+    (FUNCTION_CALLS_TOTAL, Kind::Counted),
+    (FUNCTION_CALLS_CONCURRENT, Kind::InFlight),
 ];
 
 impl Kind {
     fn shared_family(self) -> &'static str {
         SHARED_FAMILIES.iter().find(|(_, kind)| *kind == self).map_or("", |(name, _)| name)
-    }
-
-    fn metric_kind(self) -> MetricKind {
-        match self {
-            Kind::Timed => MetricKind::Histogram,
-            Kind::Counted => MetricKind::Counter,
-            Kind::InFlight => MetricKind::Gauge,
-        }
     }
 
     /// An example name for messages.
@@ -323,24 +318,12 @@ fn default_help(kind: Kind, function: &str, labels: &[Bound]) -> String {
 /// name must also end in `_seconds`, and every message then suggests a name that does.
 fn check_name(kind: Kind, literal: &syn::LitStr, checks: &mut Checks) {
     let name = literal.value();
-    let mut problems = check_metric_name(&name, kind.metric_kind());
-    if kind == Kind::Timed {
-        if let Some(duration) = check_duration_histogram_name(&name) {
-            if problems.is_empty() {
-                problems.push(duration);
-            } else if let Some(fixed) = &duration.suggestion {
-                for problem in &mut problems {
-                    if let Some(old) = &problem.suggestion {
-                        problem.message = problem
-                            .message
-                            .replace(&format!("name it `{old}`"), &format!("name it `{fixed}`"));
-                    }
-                }
-            }
-        }
-    }
+    let problems = match kind {
+        Kind::Timed => check_duration_histogram_name(&name),
+        _ => check_metric_name(&name, kind.instrument()),
+    };
     for problem in problems {
-        checks.error(literal, problem.message);
+        checks.error(literal, problem.render(RenameAs::Name));
     }
     if let Some((_, owner)) = SHARED_FAMILIES.iter().find(|(shared, _)| *shared == name) {
         let message = if *owner == kind {
@@ -365,7 +348,7 @@ fn bind_labels(
         let label = key.to_string().trim_start_matches("r#").to_owned();
         let mut ok = true;
         if let Some(problem) = check_label_name(&label, metric) {
-            checks.error(key, problem.message);
+            checks.error(key, problem.render(RenameAs::Name));
             ok = false;
         } else if kind == Kind::Counted && label == "result" {
             checks.error(key, format!("label `result` of `{metric}` is added by `#[counted]` itself (ok, error, panic, cancelled): give this label another name"));
