@@ -28,6 +28,15 @@ fn labelled_histogram_with_buckets() {
 }
 
 #[test]
+fn histogram_with_the_default_buckets() {
+    let item = quote! {
+        /// Checkout latency.
+        static CHECKOUT_DURATION_SECONDS: Histogram;
+    };
+    insta::assert_snapshot!(pretty(crate::metric::expand(TokenStream::new(), item)));
+}
+
+#[test]
 fn label_value_with_rename_and_label_name() {
     let input = derive_input(quote! {
         #[label(name = "method")]
@@ -55,7 +64,7 @@ fn metric_group() {
             pub gateway_latency: Histogram,
         }
     });
-    insta::assert_snapshot!(pretty(crate::group::derive(input)));
+    insta::assert_snapshot!(pretty(crate::metrics_group::derive(input)));
 }
 
 #[test]

@@ -9,11 +9,12 @@ mod buckets;
 mod common;
 mod errors;
 mod function;
-mod group;
 mod instrument;
 mod label_set;
 mod label_value;
 mod metric;
+mod metrics_group;
+mod options;
 
 use proc_macro::TokenStream;
 
@@ -66,10 +67,12 @@ pub fn derive_label_set(item: TokenStream) -> TokenStream {
 #[proc_macro_derive(Metrics, attributes(metrics, metric))]
 pub fn derive_metrics(item: TokenStream) -> TokenStream {
     match syn::parse(item) {
-        Ok(input) => group::derive(input).into(),
+        Ok(input) => metrics_group::derive(input).into(),
         Err(error) => error.to_compile_error().into(),
     }
 }
 
+#[cfg(test)]
+mod duplicate_option_tests;
 #[cfg(test)]
 mod expansion_tests;

@@ -23,8 +23,9 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use super::arguments::Kind;
+use super::item::FnItem;
 use super::validation::{Bound, Dedicated, FnShape, Plan, Target};
-use super::{FnItem, Kind};
 use crate::common::f64_tokens;
 
 /// What one attribute adds to the function body.

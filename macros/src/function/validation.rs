@@ -6,9 +6,8 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 
-use super::args::{FnArgs, LabelArg};
-use super::Kind;
-use crate::buckets::check_buckets;
+use super::arguments::{FnArgs, Kind, LabelArg};
+use crate::buckets::BucketList;
 use crate::common::tokens_text;
 use crate::errors::Errors;
 use metricsmith_naming::{
@@ -207,6 +206,11 @@ impl Checks<'_> {
         self.failed = true;
         self.errors.error_at(span, message);
     }
+
+    fn push(&mut self, error: syn::Error) {
+        self.failed = true;
+        self.errors.push(error);
+    }
 }
 
 impl Plan {
@@ -230,7 +234,8 @@ impl Plan {
             (None, None) => shared.to_owned(),
         };
 
-        if let Some((key, bounds, invalid)) = &args.buckets {
+        if let Some(buckets) = &args.buckets {
+            let key = &buckets.key;
             if kind != Kind::Timed {
                 let what = if kind == Kind::Counted { "a counter" } else { "a gauge" };
                 checks.error(key, format!("`#[{attribute}]` records into {what}, which has no buckets: remove `buckets` (only `#[timed]` takes them)"));
@@ -238,14 +243,8 @@ impl Plan {
                 checks.error(key, "the buckets of a `metric = STATIC` histogram are set where it is declared: write `#[metric(buckets = [...])]` on the static, and remove `buckets` here");
             } else if args.name.is_none() {
                 checks.error(key, format!("`buckets` need a histogram of `{function}`'s own: the shared `{shared}` uses the default buckets; add `name = \"{}\"`, or remove `buckets`", kind.example_name()));
-            } else if let Some(element) = invalid.first() {
-                checks.error(element, format!("bucket `{}` of histogram `{metric_text}` is not a number literal: buckets are checked at compile time, so write the number itself, e.g. `0.25`", tokens_text(element)));
             } else {
-                let values: Vec<f64> = bounds.iter().map(|(value, _)| *value).collect();
-                if let Err((position, message)) = check_buckets(&values) {
-                    let span = bounds.get(position).map_or(key.span(), |(_, span)| *span);
-                    checks.error_at(span, format!("histogram `{metric_text}`: {message}"));
-                }
+                buckets.problems(&metric_text).into_iter().for_each(|error| checks.push(error));
             }
         }
         for (option, span) in [
@@ -287,10 +286,8 @@ impl Plan {
                     Some(help) => help.value(),
                     None => default_help(kind, function, &labels),
                 },
-                buckets: args
-                    .buckets
-                    .as_ref()
-                    .map(|(_, bounds, _)| bounds.iter().map(|(value, _)| *value).collect()),
+                // Usable: `problems` found nothing, or `checks` failed.
+                buckets: args.buckets.as_ref().and_then(BucketList::usable),
                 max_series: args.max_series.clone(),
                 labels,
             }),

@@ -5,15 +5,49 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::spanned::Spanned;
 
-use super::Kind;
-use crate::common::{number_literal, string_value, unknown_option};
+use crate::buckets::BucketList;
 use crate::errors::Errors;
+use crate::options::{string_value, OptionParser};
+use metricsmith_naming::InstrumentKind;
 
-pub(crate) const OPTIONS: &[&str] = &["name", "metric", "labels", "buckets", "help", "max_series", "crate"];
+/// Which attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Timed,
+    Counted,
+    InFlight,
+}
 
-/// `buckets = [...]`: the key, the number literals with their spans, and the elements
-/// that are not number literals.
-pub(crate) type Buckets = (syn::Path, Vec<(f64, Span)>, Vec<syn::Expr>);
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::Timed, Kind::Counted, Kind::InFlight];
+
+    pub(super) fn attribute(self) -> &'static str {
+        match self {
+            Kind::Timed => "timed",
+            Kind::Counted => "counted",
+            Kind::InFlight => "in_flight",
+        }
+    }
+
+    /// The instrument it records into: `#[timed]` a histogram (filled from durations),
+    /// `#[counted]` a counter, `#[in_flight]` a gauge.
+    pub(crate) fn instrument(self) -> InstrumentKind {
+        match self {
+            Kind::Timed => InstrumentKind::Histogram,
+            Kind::Counted => InstrumentKind::Counter,
+            Kind::InFlight => InstrumentKind::Gauge,
+        }
+    }
+
+    /// The kind of an attribute path ending in `timed`, `counted` or `in_flight`.
+    pub(super) fn of_attribute(attr: &syn::Attribute) -> Option<Kind> {
+        let last = attr.path().segments.last()?;
+        Kind::ALL.into_iter().find(|kind| last.ident == kind.attribute())
+    }
+}
+
+/// The options of each attribute, in the order messages list them.
+const OPTIONS: &[&str] = &["name", "metric", "labels", "buckets", "help", "max_series", "crate"];
 
 /// One `key = argument` of `labels(...)`.
 #[derive(Clone)]
@@ -32,7 +66,7 @@ pub(crate) struct FnArgs {
     /// `metric = PATH`: the key, then the path.
     pub(crate) metric: Option<(syn::Path, syn::Path)>,
     pub(crate) labels: Option<(syn::Path, Vec<LabelArg>)>,
-    pub(crate) buckets: Option<Buckets>,
+    pub(crate) buckets: Option<BucketList>,
     pub(crate) help: Option<syn::LitStr>,
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) runtime: Option<syn::Path>,
@@ -80,17 +114,9 @@ impl FnArgs {
 
     fn parse_tokens(&mut self, tokens: TokenStream, errors: &mut Errors) {
         let attribute = format!("`#[{}]`", self.kind.attribute());
-        let mut seen: Vec<String> = Vec::new();
-        let parser = syn::meta::parser(|meta| {
-            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-            if OPTIONS.contains(&key.as_str()) {
-                if seen.contains(&key) {
-                    errors.error(&meta.path, format!("`{key}` is given twice in {attribute}: keep one"));
-                }
-                seen.push(key.clone());
-            }
-            match key.as_str() {
-                "name" => self.name = Some(string_value(&meta)?),
+        OptionParser::new(&attribute, OPTIONS).parse(tokens, errors, &mut |key, meta, _| {
+            match key {
+                "name" => self.name = Some(string_value(meta)?),
                 "metric" => self.metric = Some((meta.path.clone(), meta.value()?.parse()?)),
                 "labels" => {
                     let mut pairs = Vec::new();
@@ -107,33 +133,16 @@ impl FnArgs {
                 }
                 "buckets" => {
                     let array: syn::ExprArray = meta.value()?.parse()?;
-                    let mut bounds = Vec::new();
-                    let mut invalid = Vec::new();
-                    for element in array.elems {
-                        match number_literal(&element) {
-                            Ok(value) => bounds.push((value, element.span())),
-                            Err(_) => invalid.push(element),
-                        }
-                    }
-                    self.buckets = Some((meta.path.clone(), bounds, invalid));
+                    self.buckets = Some(BucketList::new(meta.path.clone(), &array));
                 }
-                "help" => self.help = Some(string_value(&meta)?),
+                "help" => self.help = Some(string_value(meta)?),
                 "max_series" => self.max_series = Some(meta.value()?.parse()?),
                 "crate" => self.runtime = Some(meta.value()?.parse()?),
-                _ => {
-                    unknown_option(errors, &meta.path, &attribute, OPTIONS);
-                    // Skip the value so the options after it are still read.
-                    if meta.input.peek(syn::Token![=]) {
-                        meta.value()?.parse::<syn::Expr>()?;
-                    } else if meta.input.peek(syn::token::Paren) {
-                        meta.input.parse::<proc_macro2::Group>()?;
-                    }
-                }
+                // The parser passes only the keys of `OPTIONS`.
+                _ => {}
             }
             Ok(())
         });
-        let result = syn::parse::Parser::parse2(parser, tokens);
-        errors.ok(result);
     }
 
     /// On an `impl` block the attribute applies to every method: only `crate` fits
@@ -144,7 +153,7 @@ impl FnArgs {
             self.name.as_ref().map(|name| (name.span(), "name")),
             self.metric.as_ref().map(|(key, _)| (key.span(), "metric")),
             self.labels.as_ref().map(|(key, _)| (key.span(), "labels")),
-            self.buckets.as_ref().map(|(key, _, _)| (key.span(), "buckets")),
+            self.buckets.as_ref().map(|buckets| (buckets.key.span(), "buckets")),
             self.help.as_ref().map(|help| (help.span(), "help")),
             self.max_series.as_ref().map(|max| (max.span(), "max_series")),
         ];
