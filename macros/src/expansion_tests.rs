@@ -7,7 +7,7 @@ use quote::quote;
 
 /// The expansion as formatted Rust source.
 fn pretty(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
+    match syn2::parse2::<syn2::File>(tokens.clone()) {
         Ok(file) => prettyplease::unparse(&file),
         Err(error) => panic!("expansion is not valid Rust ({error}):\n{tokens}"),
     }

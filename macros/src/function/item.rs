@@ -38,7 +38,7 @@ impl FnItem {
         FnItem {
             attrs,
             vis: method.vis,
-            defaultness: method.defaultness,
+            defaultness: method.modifiers.defaultness,
             sig: method.sig,
             inner_attrs,
             brace: method.block.brace_token,

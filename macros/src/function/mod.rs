@@ -16,7 +16,7 @@ mod expansion;
 mod item;
 mod validation;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 
 use crate::common::runtime_path;
@@ -207,23 +207,25 @@ fn expand_impl(mut block: syn::ItemImpl, args: FnArgs, errors: &mut Errors) -> T
         function.attrs = kept;
         instrumented.push(instrument(function, &method_stack, Some(&self_ty), errors));
     }
-    let syn::ItemImpl {
-        attrs,
-        defaultness,
-        unsafety,
-        impl_token,
-        generics,
-        trait_,
-        self_ty,
-        brace_token,
-        ..
-    } = &block;
-    let where_clause = &generics.where_clause;
-    let trait_ = trait_.as_ref().map(|(bang, path, for_token)| quote!(#bang #path #for_token));
-    let mut out = quote! {
-        #(#attrs)* #defaultness #unsafety #impl_token #generics #trait_ #self_ty #where_clause
-    };
-    brace_token.surround(&mut out, |out| out.extend(instrumented));
+    // syn prints the block as written (modifiers, where clause, inner attributes
+    // included) with no items; the instrumented items go at the end of its braces.
+    let mut out: Vec<TokenTree> = block.to_token_stream().into_iter().collect();
+    match out.pop() {
+        Some(TokenTree::Group(braces)) if braces.delimiter() == Delimiter::Brace => {
+            let mut body = braces.stream();
+            body.extend(instrumented);
+            let mut filled = Group::new(Delimiter::Brace, body);
+            filled.set_span(braces.span());
+            out.push(filled.into());
+        }
+        // An impl block always ends in its braces; should it not, the items still go
+        // after what syn printed.
+        other => {
+            out.extend(other);
+            out.push(Group::new(Delimiter::Brace, instrumented.into_iter().collect()).into());
+        }
+    }
+    let mut out: TokenStream = out.into_iter().collect();
     out.extend(uses(&absorbed));
     out
 }

@@ -4,7 +4,6 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::visit_mut::VisitMut;
 
 use super::arguments::{FnArgs, Kind, LabelArg};
 use crate::buckets::BucketList;
@@ -77,7 +76,7 @@ impl FnShape {
             syn::ReturnType::Default => (false, syn::parse_quote!(())),
             syn::ReturnType::Type(_, ty) => {
                 let mut output = (**ty).clone();
-                InferImplTrait.visit_type_mut(&mut output);
+                infer_impl_trait(&mut output);
                 (is_result(ty), output)
             }
         };
@@ -97,17 +96,54 @@ impl FnShape {
 }
 
 /// `impl Trait` → `_`: a closure's return type or a turbofish may not name an opaque
-/// type, but may leave it to inference.
-struct InferImplTrait;
-
-impl VisitMut for InferImplTrait {
-    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
-        if let syn::Type::ImplTrait(impl_trait) = ty {
-            *ty = syn::Type::Infer(syn::TypeInfer { underscore_token: syn::Token![_](impl_trait.span()) });
-        } else {
-            syn::visit_mut::visit_type_mut(self, ty);
+/// type, but may leave it to inference. Returns whether anything was replaced.
+///
+/// Walks the types `impl Trait` may stand in within a return type: references,
+/// pointers, tuples, arrays, slices, parentheses and generic arguments, also of a
+/// trait object's traits (`Box<dyn Iterator<Item = impl Debug>>`). Function pointer
+/// types cannot hold one, so they are left alone.
+pub(super) fn infer_impl_trait(ty: &mut syn::Type) -> bool {
+    match ty {
+        syn::Type::ImplTrait(impl_trait) => {
+            let underscore_token = syn::Token![_](impl_trait.span());
+            *ty = syn::Type::Infer(syn::TypeInfer { attrs: Vec::new(), underscore_token });
+            true
         }
+        syn::Type::Array(array) => infer_impl_trait(&mut array.elem),
+        syn::Type::Group(group) => infer_impl_trait(&mut group.elem),
+        syn::Type::Paren(paren) => infer_impl_trait(&mut paren.elem),
+        syn::Type::Ptr(pointer) => infer_impl_trait(&mut pointer.elem),
+        syn::Type::Reference(reference) => infer_impl_trait(&mut reference.elem),
+        syn::Type::Slice(slice) => infer_impl_trait(&mut slice.elem),
+        syn::Type::Tuple(tuple) => {
+            tuple.elems.iter_mut().fold(false, |found, elem| infer_impl_trait(elem) | found)
+        }
+        syn::Type::Path(path) => {
+            let in_qself = path.qself.as_mut().is_some_and(|qself| infer_impl_trait(&mut qself.ty));
+            infer_in_path(&mut path.path) | in_qself
+        }
+        syn::Type::TraitObject(object) => object.bounds.iter_mut().fold(false, |found, bound| match bound {
+            syn::TypeParamBound::Trait(bound) => infer_in_path(&mut bound.path) | found,
+            _ => found,
+        }),
+        _ => false,
     }
+}
+
+/// [`infer_impl_trait`] in a path's generic arguments: `Result<impl Display, E>`,
+/// `Iterator<Item = impl Debug>`.
+fn infer_in_path(path: &mut syn::Path) -> bool {
+    path.segments.iter_mut().fold(false, |found, segment| {
+        let syn::PathArguments::AngleBracketed(arguments) = &mut segment.arguments else { return found };
+        arguments.args.iter_mut().fold(found, |found, argument| {
+            let replaced = match argument {
+                syn::GenericArgument::Type(ty) => infer_impl_trait(ty),
+                syn::GenericArgument::AssocType(assoc) => infer_impl_trait(&mut assoc.ty),
+                _ => false,
+            };
+            replaced | found
+        })
+    })
 }
 
 /// `Result<..>`, `io::Result<T>`, `anyhow::Result<T>`, and aliases such as
@@ -125,10 +161,7 @@ pub(crate) fn is_result(ty: &syn::Type) -> bool {
 }
 
 fn contains_impl_trait(ty: &syn::Type) -> bool {
-    let mut probe = ty.clone();
-    let before = tokens_text(&probe);
-    InferImplTrait.visit_type_mut(&mut probe);
-    tokens_text(&probe) != before
+    infer_impl_trait(&mut ty.clone())
 }
 
 /// `&T`, `&mut T` and `(T)` → `T`, with the number of `*` that reach it from the argument.

@@ -217,7 +217,7 @@ fn constructor_path(ty: &syn::Type) -> TokenStream {
         ty.to_token_stream().into_iter().last().map_or_else(Span::call_site, |token| token.span());
     let new = syn::Ident::new("__new", last_span);
     match ty {
-        syn::Type::Path(syn::TypePath { qself: None, path }) => {
+        syn::Type::Path(syn::TypePath { qself: None, path, .. }) => {
             let mut path = path.clone();
             if let Some(last) = path.segments.last_mut() {
                 last.arguments = syn::PathArguments::None;
