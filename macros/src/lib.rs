@@ -1,8 +1,15 @@
 //! Procedural macros for `metricsmith`. Use them through the `metricsmith` crate, which
-//! re-exports them and documents them with examples.
+//! re-exports them and documents them with examples: [`metric`], [`timed`],
+//! [`counted`], [`in_flight`] and the derives `LabelValue`, `LabelSet` and `Metrics`.
 //!
-//! Each macro has its own module, split into arguments → validation → expansion;
-//! every naming rule lives once, in the `metricsmith-naming` crate.
+//! This file holds the entry points only. Each macro has its own folder, split into
+//! `arguments` (what it reads) → `validation` (every problem, reported together) →
+//! `expansion` (the generated code): `metric/`, `metrics_group/` (`derive(Metrics)`),
+//! `label_value/`, `label_set/`, `function/` (`#[timed]`, `#[counted]`,
+//! `#[in_flight]`); `instrument/` is what `#[metric]` and `derive(Metrics)` share.
+//! Below them sit leaves: `options` (the one attribute-option parser), `buckets`,
+//! `common` and `errors`. Every naming rule lives once, in the `metricsmith-naming`
+//! crate, which the runtime uses too.
 #![forbid(unsafe_code)]
 
 mod buckets;
