@@ -1,7 +1,69 @@
-//! Histogram bucket layouts: checked at compile time.
+//! Histogram bucket layouts: `buckets = [...]` as written, checked at compile time.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
+use crate::common::{number_literal, tokens_text};
+
+/// `buckets = [...]` as written: the key, the number literals with their spans, and
+/// the elements that are not number literals (reported once the metric's name is known).
+#[derive(Clone)]
+pub(crate) struct BucketList {
+    pub(crate) key: syn::Path,
+    bounds: Vec<(f64, Span)>,
+    invalid: Vec<syn::Expr>,
+}
+
+impl BucketList {
+    pub(crate) fn new(key: syn::Path, array: &syn::ExprArray) -> Self {
+        let mut bounds = Vec::new();
+        let mut invalid = Vec::new();
+        for element in &array.elems {
+            match number_literal(element) {
+                Ok(value) => bounds.push((value, element.span())),
+                Err(_) => invalid.push(element.clone()),
+            }
+        }
+        BucketList { key, bounds, invalid }
+    }
+
+    /// The bounds, when every element is a number and they make a valid layout.
+    pub(crate) fn usable(&self) -> Option<Vec<f64>> {
+        let values: Vec<f64> = self.bounds.iter().map(|(value, _)| *value).collect();
+        (self.invalid.is_empty() && check_buckets(&values).is_ok()).then_some(values)
+    }
+
+    /// What is wrong with the buckets of histogram `metric`: each element that is not
+    /// a number literal or, when all are, the first problem of the layout.
+    pub(crate) fn problems(&self, metric: &str) -> Vec<syn::Error> {
+        if !self.invalid.is_empty() {
+            return self
+                .invalid
+                .iter()
+                .map(|element| {
+                    syn::Error::new_spanned(
+                        element,
+                        format!(
+                            "bucket `{}` of histogram `{metric}` is not a number literal: buckets are checked at compile time, so write the number itself, e.g. `0.25`",
+                            tokens_text(element)
+                        ),
+                    )
+                })
+                .collect();
+        }
+        let values: Vec<f64> = self.bounds.iter().map(|(value, _)| *value).collect();
+        match check_buckets(&values) {
+            Ok(()) => Vec::new(),
+            Err((position, message)) => {
+                let span = self.bounds.get(position).map_or(self.key.span(), |(_, span)| *span);
+                vec![syn::Error::new(span, format!("histogram `{metric}`: {message}"))]
+            }
+        }
+    }
+}
 
 /// Why a bucket list is unusable, as the message to show (without the metric name).
-pub(crate) fn check_buckets(bounds: &[f64]) -> Result<(), (usize, String)> {
+fn check_buckets(bounds: &[f64]) -> Result<(), (usize, String)> {
     if bounds.is_empty() {
         return Err((0, "needs at least one bucket: give `buckets = [...]` finite, increasing upper bounds, or leave `buckets` out for the defaults".to_owned()));
     }
@@ -51,5 +113,40 @@ mod tests {
     #[test]
     fn infinite_buckets_are_rejected() {
         assert_eq!(check_buckets(&[0.1, f64::INFINITY]).unwrap_err().0, 1);
+    }
+
+    fn list(array: proc_macro2::TokenStream) -> BucketList {
+        BucketList::new(syn::parse_quote!(buckets), &syn::parse2(array).unwrap())
+    }
+
+    fn messages(list: &BucketList) -> Vec<String> {
+        list.problems("h_seconds").iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_list_reports_every_element_that_is_not_a_number() {
+        let buckets = list(quote::quote!([0.1, LIMIT, 2 * 3, -0.5]));
+        assert_eq!(buckets.usable(), None);
+        assert_eq!(
+            messages(&buckets),
+            [
+                "bucket `LIMIT` of histogram `h_seconds` is not a number literal: buckets are checked at compile time, so write the number itself, e.g. `0.25`",
+                "bucket `2*3` of histogram `h_seconds` is not a number literal: buckets are checked at compile time, so write the number itself, e.g. `0.25`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_of_numbers_is_checked_as_a_layout() {
+        let buckets = list(quote::quote!([-1, 0.5, (2.5)]));
+        assert_eq!(buckets.usable(), Some(vec![-1.0, 0.5, 2.5]));
+        assert!(messages(&buckets).is_empty());
+        let buckets = list(quote::quote!([0.5, 0.25]));
+        assert_eq!(buckets.usable(), None);
+        assert_eq!(
+            messages(&buckets),
+            ["histogram `h_seconds`: buckets must be strictly increasing, but `0.25` follows `0.5`: sort them and remove duplicates"]
+        );
+        assert_eq!(list(quote::quote!([])).usable(), None);
     }
 }

@@ -1,10 +1,8 @@
-//! Pieces every macro shares: the crate path, doc comments, literals.
+//! Pieces every macro shares: the crate path, doc comments, literals, token text.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
-
-use crate::errors::Errors;
 
 /// The path generated code uses to reach the runtime: `::metricsmith` unless the user
 /// re-pointed it with `crate = path` (when they renamed or re-export the dependency).
@@ -62,47 +60,6 @@ pub(crate) fn f64_tokens(value: f64) -> TokenStream {
     } else {
         magnitude
     }
-}
-
-/// Records "unknown option" with the list of valid ones, plus where the setting it
-/// probably meant lives when that is not an option (`help`, `unit`, ...).
-pub(crate) fn unknown_option(errors: &mut Errors, key: &syn::Path, context: &str, valid: &[&str]) {
-    let name = key.get_ident().map(ToString::to_string).unwrap_or_else(|| quote!(#key).to_string());
-    let hint = match name.as_str() {
-        "namespace" | "subsystem" if valid.contains(&"prefix") => {
-            "; the names of a group's metrics start with its `prefix = \"...\"`"
-        }
-        "help" | "description" | "doc" => {
-            "; the HELP text is the doc comment: write `/// What it measures.` above the declaration"
-        }
-        "unit" | "units" => "; the unit is the last word of the name, in base units: e.g. `_seconds`, `_bytes`",
-        "namespace" | "subsystem" => "; prefix the name itself, or group metrics with `#[derive(Metrics)]` and `#[metrics(prefix = \"...\")]`",
-        "label_names" | "label" | "const_labels" => {
-            "; labels come from the type: `Counter<Labels>` with a `#[derive(LabelSet)]` struct or a `#[derive(LabelValue)]` enum"
-        }
-        _ => "",
-    };
-    let valid = valid.iter().map(|option| format!("`{option}`")).collect::<Vec<_>>().join(", ");
-    errors.error(key, format!("unknown {context} option `{name}`: expected one of {valid}{hint}"));
-}
-
-/// Records an unknown option and skips its value, so the options after it are still read.
-pub(crate) fn reject_unknown_option(
-    errors: &mut Errors,
-    meta: &syn::meta::ParseNestedMeta,
-    context: &str,
-    valid: &[&str],
-) -> syn::Result<()> {
-    unknown_option(errors, &meta.path, context, valid);
-    if meta.input.peek(syn::Token![=]) {
-        let _ = meta.value()?.parse::<syn::Expr>()?;
-    }
-    Ok(())
-}
-
-/// Parses a string-literal option value (`key = "..."`).
-pub(crate) fn string_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<syn::LitStr> {
-    meta.value()?.parse::<syn::LitStr>()
 }
 
 /// Whether a type's generic parameters (if any) are all `const`: only then can a

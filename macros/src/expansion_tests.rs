@@ -7,7 +7,7 @@ use quote::quote;
 
 /// The expansion as formatted Rust source.
 fn pretty(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
+    match syn2::parse2::<syn2::File>(tokens.clone()) {
         Ok(file) => prettyplease::unparse(&file),
         Err(error) => panic!("expansion is not valid Rust ({error}):\n{tokens}"),
     }
@@ -25,6 +25,15 @@ fn labelled_histogram_with_buckets() {
         pub static PAYMENT_GATEWAY_DURATION_SECONDS: Histogram<PaymentMethod>;
     };
     insta::assert_snapshot!(pretty(crate::metric::expand(args, item)));
+}
+
+#[test]
+fn histogram_with_the_default_buckets() {
+    let item = quote! {
+        /// Checkout latency.
+        static CHECKOUT_DURATION_SECONDS: Histogram;
+    };
+    insta::assert_snapshot!(pretty(crate::metric::expand(TokenStream::new(), item)));
 }
 
 #[test]
@@ -55,7 +64,7 @@ fn metric_group() {
             pub gateway_latency: Histogram,
         }
     });
-    insta::assert_snapshot!(pretty(crate::group::derive(input)));
+    insta::assert_snapshot!(pretty(crate::metrics_group::derive(input)));
 }
 
 #[test]

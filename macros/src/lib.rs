@@ -1,20 +1,27 @@
 //! Procedural macros for `metricsmith`. Use them through the `metricsmith` crate, which
-//! re-exports them and documents them with examples.
+//! re-exports them and documents them with examples: [`metric`], [`timed`],
+//! [`counted`], [`in_flight`] and the derives `LabelValue`, `LabelSet` and `Metrics`.
 //!
-//! Each macro has its own module, split into arguments → validation → expansion;
-//! every naming rule lives once, in `naming`.
+//! This file holds the entry points only. Each macro has its own folder, split into
+//! `arguments` (what it reads) → `validation` (every problem, reported together) →
+//! `expansion` (the generated code): `metric/`, `metrics_group/` (`derive(Metrics)`),
+//! `label_value/`, `label_set/`, `function/` (`#[timed]`, `#[counted]`,
+//! `#[in_flight]`); `instrument/` is what `#[metric]` and `derive(Metrics)` share.
+//! Below them sit leaves: `options` (the one attribute-option parser), `buckets`,
+//! `common` and `errors`. Every naming rule lives once, in the `metricsmith-naming`
+//! crate, which the runtime uses too.
 #![forbid(unsafe_code)]
 
 mod buckets;
 mod common;
 mod errors;
 mod function;
-mod group;
 mod instrument;
 mod label_set;
 mod label_value;
 mod metric;
-mod naming;
+mod metrics_group;
+mod options;
 
 use proc_macro::TokenStream;
 
@@ -67,10 +74,12 @@ pub fn derive_label_set(item: TokenStream) -> TokenStream {
 #[proc_macro_derive(Metrics, attributes(metrics, metric))]
 pub fn derive_metrics(item: TokenStream) -> TokenStream {
     match syn::parse(item) {
-        Ok(input) => group::derive(input).into(),
+        Ok(input) => metrics_group::derive(input).into(),
         Err(error) => error.to_compile_error().into(),
     }
 }
 
+#[cfg(test)]
+mod duplicate_option_tests;
 #[cfg(test)]
 mod expansion_tests;

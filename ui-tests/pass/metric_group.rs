@@ -20,6 +20,8 @@ pub struct ShopMetrics {
     /// Payment gateway round-trip latency.
     #[metric(name = "payment_gateway_duration_seconds", buckets = [0.1, 0.5, 1])]
     pub gateway_latency: Histogram,
+    /// Checkout latency, in the default buckets.
+    pub checkout_duration_seconds: Histogram,
     /// Carts open right now, read when scraped.
     #[metric(callback = open_carts)]
     pub open_carts: Gauge,
@@ -35,6 +37,7 @@ fn main() {
     SHOP.gateway_latency.observe(0.3);
     assert_eq!(SHOP.orders_processed_total.labels(Outcome::Success).get(), 1);
     assert_eq!(SHOP.gateway_latency.buckets(), &[0.1, 0.5, 1.0]);
+    assert_eq!(SHOP.checkout_duration_seconds.buckets(), &metricsmith::DEFAULT_BUCKETS);
 
     metricsmith_ui_tests::assert_scrape_contains(
         Format::Prometheus,
@@ -44,6 +47,7 @@ fn main() {
             "shop_orders_processed_total{outcome=\"declined\"} 0\n",
             "shop_order_queue_depth 5\n",
             "payment_gateway_duration_seconds_bucket{le=\"0.5\"} 1\n",
+            "shop_checkout_duration_seconds_bucket{le=\"10\"} 0\n",
             "shop_open_carts 2\n",
         ],
     );

@@ -48,6 +48,8 @@ static PAYMENT_GATEWAY_DURATION_SECONDS: Histogram<Outcome>;
 struct RefundMetrics {
     /// Refunds issued.
     issued_total: Counter<Outcome>,
+    /// Time taken to issue a refund (default buckets, reached through `crate`).
+    duration_seconds: Histogram,
 }
 
 /// Refund metrics.
@@ -58,6 +60,8 @@ fn main() {
     ORDERS_PROCESSED_TOTAL.labels(OrderLabels { outcome: Outcome::Success, express: false }).inc();
     PAYMENT_GATEWAY_DURATION_SECONDS.labels(Outcome::Declined).observe(0.5);
     REFUNDS.issued_total.labels(Outcome::Success).inc();
+    REFUNDS.duration_seconds.observe(0.2);
+    assert_eq!(REFUNDS.duration_seconds.buckets(), &real::DEFAULT_BUCKETS);
     assert_eq!(
         ORDERS_PROCESSED_TOTAL.labels(OrderLabels { outcome: Outcome::Success, express: false }).get(),
         1

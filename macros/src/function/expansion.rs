@@ -23,8 +23,9 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use super::arguments::Kind;
+use super::item::FnItem;
 use super::validation::{Bound, Dedicated, FnShape, Plan, Target};
-use super::{FnItem, Kind};
 use crate::common::f64_tokens;
 
 /// What one attribute adds to the function body.
@@ -142,21 +143,19 @@ fn part(plan: &Plan, shape: &FnShape, runtime: &TokenStream) -> Part {
     }
 }
 
-/// How generated names spell a kind: `TIMED` (statics), `Timed` (types), and the
-/// instrument type it records into.
+/// How generated names spell a kind: `TIMED` (statics), `Timed` (types).
 struct Words {
     upper: &'static str,
     camel: &'static str,
-    instrument: &'static str,
 }
 
 fn words(kind: Kind) -> Words {
-    let (upper, camel, instrument) = match kind {
-        Kind::Timed => ("TIMED", "Timed", "Histogram"),
-        Kind::Counted => ("COUNTED", "Counted", "Counter"),
-        Kind::InFlight => ("IN_FLIGHT", "InFlight", "Gauge"),
+    let (upper, camel) = match kind {
+        Kind::Timed => ("TIMED", "Timed"),
+        Kind::Counted => ("COUNTED", "Counted"),
+        Kind::InFlight => ("IN_FLIGHT", "InFlight"),
     };
-    Words { upper, camel, instrument }
+    Words { upper, camel }
 }
 
 /// The function's site in a shared family, listed in the family's link-time slice.
@@ -274,7 +273,7 @@ fn dedicated_metric(kind: Kind, dedicated: &Dedicated, runtime: &TokenStream) ->
         quote!(buckets = [#(#bounds),*],)
     });
     let max_series = max_series.as_ref().map(|max| quote!(max_series = #max,));
-    let ty = format_ident!("{}", words.instrument);
+    let ty = format_ident!("{}", kind.instrument().type_name());
     let items = quote_spanned! {span=>
         #label_struct
         #[doc = #help]

@@ -11,111 +11,20 @@
 //! removed, so the function gets one guard and one wrapper, not three nested ones. On
 //! an `impl` block, an attribute of the same kind on a method replaces the block's.
 
-mod args;
+mod arguments;
 mod expansion;
+mod item;
 mod validation;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
-use syn::parse::{Parse, ParseStream};
 
 use crate::common::runtime_path;
 use crate::errors::Errors;
-use args::FnArgs;
+use arguments::FnArgs;
+pub(crate) use arguments::Kind;
+use item::{BodylessFn, FnItem};
 use validation::{FnShape, Plan};
-
-/// Which attribute.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Timed,
-    Counted,
-    InFlight,
-}
-
-impl Kind {
-    const ALL: [Kind; 3] = [Kind::Timed, Kind::Counted, Kind::InFlight];
-
-    fn attribute(self) -> &'static str {
-        match self {
-            Kind::Timed => "timed",
-            Kind::Counted => "counted",
-            Kind::InFlight => "in_flight",
-        }
-    }
-
-    /// The kind of an attribute path ending in `timed`, `counted` or `in_flight`.
-    fn of_attribute(attr: &syn::Attribute) -> Option<Kind> {
-        let last = attr.path().segments.last()?;
-        Kind::ALL.into_iter().find(|kind| last.ident == kind.attribute())
-    }
-}
-
-/// A function as the attribute sees it: the body is raw tokens inside its braces.
-pub(crate) struct FnItem {
-    attrs: Vec<syn::Attribute>,
-    vis: syn::Visibility,
-    defaultness: Option<syn::Token![default]>,
-    sig: syn::Signature,
-    inner_attrs: Vec<syn::Attribute>,
-    brace: syn::token::Brace,
-    body: TokenStream,
-}
-
-impl Parse for FnItem {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(syn::Attribute::parse_outer)?;
-        let vis = input.parse()?;
-        let defaultness = input.parse()?;
-        let sig = input.parse()?;
-        let content;
-        let brace = syn::braced!(content in input);
-        let inner_attrs = content.call(syn::Attribute::parse_inner)?;
-        let body = content.parse()?;
-        Ok(FnItem { attrs, vis, defaultness, sig, inner_attrs, brace, body })
-    }
-}
-
-impl FnItem {
-    fn from_method(method: syn::ImplItemFn) -> Self {
-        let (inner_attrs, attrs) =
-            method.attrs.into_iter().partition(|attr| matches!(attr.style, syn::AttrStyle::Inner(_)));
-        let stmts = &method.block.stmts;
-        FnItem {
-            attrs,
-            vis: method.vis,
-            defaultness: method.defaultness,
-            sig: method.sig,
-            inner_attrs,
-            brace: method.block.brace_token,
-            body: quote!(#(#stmts)*),
-        }
-    }
-
-    /// The function unchanged (used when it cannot be instrumented).
-    fn to_tokens_unchanged(&self) -> TokenStream {
-        let FnItem { attrs, vis, defaultness, sig, inner_attrs, brace, body } = self;
-        let mut out = quote!(#(#attrs)* #vis #defaultness #sig);
-        brace.surround(&mut out, |out| {
-            out.extend(quote!(#(#inner_attrs)* #body));
-        });
-        out
-    }
-}
-
-/// A signature followed by `;`: a function without a body.
-struct BodylessFn {
-    sig: syn::Signature,
-}
-
-impl Parse for BodylessFn {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        input.call(syn::Attribute::parse_outer)?;
-        input.parse::<syn::Visibility>()?;
-        let sig = input.parse()?;
-        input.parse::<syn::Token![;]>()?;
-        Ok(BodylessFn { sig })
-    }
-}
 
 pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
@@ -298,23 +207,25 @@ fn expand_impl(mut block: syn::ItemImpl, args: FnArgs, errors: &mut Errors) -> T
         function.attrs = kept;
         instrumented.push(instrument(function, &method_stack, Some(&self_ty), errors));
     }
-    let syn::ItemImpl {
-        attrs,
-        defaultness,
-        unsafety,
-        impl_token,
-        generics,
-        trait_,
-        self_ty,
-        brace_token,
-        ..
-    } = &block;
-    let where_clause = &generics.where_clause;
-    let trait_ = trait_.as_ref().map(|(bang, path, for_token)| quote!(#bang #path #for_token));
-    let mut out = quote! {
-        #(#attrs)* #defaultness #unsafety #impl_token #generics #trait_ #self_ty #where_clause
-    };
-    brace_token.surround(&mut out, |out| out.extend(instrumented));
+    // syn prints the block as written (modifiers, where clause, inner attributes
+    // included) with no items; the instrumented items go at the end of its braces.
+    let mut out: Vec<TokenTree> = block.to_token_stream().into_iter().collect();
+    match out.pop() {
+        Some(TokenTree::Group(braces)) if braces.delimiter() == Delimiter::Brace => {
+            let mut body = braces.stream();
+            body.extend(instrumented);
+            let mut filled = Group::new(Delimiter::Brace, body);
+            filled.set_span(braces.span());
+            out.push(filled.into());
+        }
+        // An impl block always ends in its braces; should it not, the items still go
+        // after what syn printed.
+        other => {
+            out.extend(other);
+            out.push(Group::new(Delimiter::Brace, instrumented.into_iter().collect()).into());
+        }
+    }
+    let mut out: TokenStream = out.into_iter().collect();
     out.extend(uses(&absorbed));
     out
 }

@@ -1,6 +1,6 @@
 //! Unit tests of the pieces that decide how a function is wrapped.
 
-use super::validation::is_result;
+use super::validation::{infer_impl_trait, is_result};
 
 #[test]
 fn any_path_ending_in_result_is_fallible() {
@@ -20,10 +20,35 @@ fn any_path_ending_in_result_is_fallible() {
     }
 }
 
+#[test]
+fn every_impl_trait_in_a_return_type_is_left_to_inference() {
+    for (ty, inferred) in [
+        ("impl Future<Output = u8>", "_"),
+        ("Result<impl Display, io::Error>", "Result<_, io::Error>"),
+        (
+            "(impl Debug, &'static impl Display, [impl Copy; 2], *const impl Send)",
+            "(_, &'static _, [_;2], *const _)",
+        ),
+        ("Box<dyn Iterator<Item = impl Debug>>", "Box<dyn Iterator<Item=_>>"),
+        ("Option<Vec<(impl Debug)>>", "Option<Vec<(_)>>"),
+        ("<impl Trait as Other>::Assoc", "<_ as Other>::Assoc"),
+    ] {
+        let mut parsed: syn::Type = syn::parse_str(ty).unwrap();
+        assert!(infer_impl_trait(&mut parsed), "{ty}");
+        assert_eq!(crate::common::tokens_text(&parsed), inferred);
+    }
+    for ty in ["u8", "Result<Vec<u8>, E>", "fn() -> u8", "&dyn Display"] {
+        let mut parsed: syn::Type = syn::parse_str(ty).unwrap();
+        let before = crate::common::tokens_text(&parsed);
+        assert!(!infer_impl_trait(&mut parsed), "{ty}");
+        assert_eq!(crate::common::tokens_text(&parsed), before);
+    }
+}
+
 /// The expansion of `#[attribute(args)]` on `item`, pretty-printed.
 fn expanded(kind: super::Kind, args: &str, item: &str) -> String {
     let tokens = super::expand(kind, args.parse().unwrap(), item.parse().unwrap());
-    let file: syn::File = syn::parse2(printable(tokens)).expect("the expansion parses as items");
+    let file: syn2::File = syn2::parse2(printable(tokens)).expect("the expansion parses as items");
     prettyplease::unparse(&file)
 }
 

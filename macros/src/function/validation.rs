@@ -4,33 +4,26 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::visit_mut::VisitMut;
 
-use super::args::{FnArgs, LabelArg};
-use super::Kind;
-use crate::buckets::check_buckets;
+use super::arguments::{FnArgs, Kind, LabelArg};
+use crate::buckets::BucketList;
 use crate::common::tokens_text;
 use crate::errors::Errors;
-use crate::naming::{check_duration_histogram_name, check_label_name, check_metric_name, MetricKind};
+use metricsmith_naming::{
+    check_duration_histogram_name, check_label_name, check_metric_name, RenameAs, FUNCTION_CALLS_CONCURRENT,
+    FUNCTION_CALLS_DURATION_SECONDS, FUNCTION_CALLS_TOTAL,
+};
 
 /// The shared families, which a dedicated metric must not be named after.
 const SHARED_FAMILIES: [(&str, Kind); 3] = [
-    ("function_calls_duration_seconds", Kind::Timed),
-    ("function_calls_total", Kind::Counted),
-    ("function_calls_concurrent", Kind::InFlight),
+    (FUNCTION_CALLS_DURATION_SECONDS, Kind::Timed),
+    (FUNCTION_CALLS_TOTAL, Kind::Counted),
+    (FUNCTION_CALLS_CONCURRENT, Kind::InFlight),
 ];
 
 impl Kind {
     fn shared_family(self) -> &'static str {
         SHARED_FAMILIES.iter().find(|(_, kind)| *kind == self).map_or("", |(name, _)| name)
-    }
-
-    fn metric_kind(self) -> MetricKind {
-        match self {
-            Kind::Timed => MetricKind::Histogram,
-            Kind::Counted => MetricKind::Counter,
-            Kind::InFlight => MetricKind::Gauge,
-        }
     }
 
     /// An example name for messages.
@@ -83,7 +76,7 @@ impl FnShape {
             syn::ReturnType::Default => (false, syn::parse_quote!(())),
             syn::ReturnType::Type(_, ty) => {
                 let mut output = (**ty).clone();
-                InferImplTrait.visit_type_mut(&mut output);
+                infer_impl_trait(&mut output);
                 (is_result(ty), output)
             }
         };
@@ -103,17 +96,54 @@ impl FnShape {
 }
 
 /// `impl Trait` → `_`: a closure's return type or a turbofish may not name an opaque
-/// type, but may leave it to inference.
-struct InferImplTrait;
-
-impl VisitMut for InferImplTrait {
-    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
-        if let syn::Type::ImplTrait(impl_trait) = ty {
-            *ty = syn::Type::Infer(syn::TypeInfer { underscore_token: syn::Token![_](impl_trait.span()) });
-        } else {
-            syn::visit_mut::visit_type_mut(self, ty);
+/// type, but may leave it to inference. Returns whether anything was replaced.
+///
+/// Walks the types `impl Trait` may stand in within a return type: references,
+/// pointers, tuples, arrays, slices, parentheses and generic arguments, also of a
+/// trait object's traits (`Box<dyn Iterator<Item = impl Debug>>`). Function pointer
+/// types cannot hold one, so they are left alone.
+pub(super) fn infer_impl_trait(ty: &mut syn::Type) -> bool {
+    match ty {
+        syn::Type::ImplTrait(impl_trait) => {
+            let underscore_token = syn::Token![_](impl_trait.span());
+            *ty = syn::Type::Infer(syn::TypeInfer { attrs: Vec::new(), underscore_token });
+            true
         }
+        syn::Type::Array(array) => infer_impl_trait(&mut array.elem),
+        syn::Type::Group(group) => infer_impl_trait(&mut group.elem),
+        syn::Type::Paren(paren) => infer_impl_trait(&mut paren.elem),
+        syn::Type::Ptr(pointer) => infer_impl_trait(&mut pointer.elem),
+        syn::Type::Reference(reference) => infer_impl_trait(&mut reference.elem),
+        syn::Type::Slice(slice) => infer_impl_trait(&mut slice.elem),
+        syn::Type::Tuple(tuple) => {
+            tuple.elems.iter_mut().fold(false, |found, elem| infer_impl_trait(elem) | found)
+        }
+        syn::Type::Path(path) => {
+            let in_qself = path.qself.as_mut().is_some_and(|qself| infer_impl_trait(&mut qself.ty));
+            infer_in_path(&mut path.path) | in_qself
+        }
+        syn::Type::TraitObject(object) => object.bounds.iter_mut().fold(false, |found, bound| match bound {
+            syn::TypeParamBound::Trait(bound) => infer_in_path(&mut bound.path) | found,
+            _ => found,
+        }),
+        _ => false,
     }
+}
+
+/// [`infer_impl_trait`] in a path's generic arguments: `Result<impl Display, E>`,
+/// `Iterator<Item = impl Debug>`.
+fn infer_in_path(path: &mut syn::Path) -> bool {
+    path.segments.iter_mut().fold(false, |found, segment| {
+        let syn::PathArguments::AngleBracketed(arguments) = &mut segment.arguments else { return found };
+        arguments.args.iter_mut().fold(found, |found, argument| {
+            let replaced = match argument {
+                syn::GenericArgument::Type(ty) => infer_impl_trait(ty),
+                syn::GenericArgument::AssocType(assoc) => infer_impl_trait(&mut assoc.ty),
+                _ => false,
+            };
+            replaced | found
+        })
+    })
 }
 
 /// `Result<..>`, `io::Result<T>`, `anyhow::Result<T>`, and aliases such as
@@ -131,10 +161,7 @@ pub(crate) fn is_result(ty: &syn::Type) -> bool {
 }
 
 fn contains_impl_trait(ty: &syn::Type) -> bool {
-    let mut probe = ty.clone();
-    let before = tokens_text(&probe);
-    InferImplTrait.visit_type_mut(&mut probe);
-    tokens_text(&probe) != before
+    infer_impl_trait(&mut ty.clone())
 }
 
 /// `&T`, `&mut T` and `(T)` → `T`, with the number of `*` that reach it from the argument.
@@ -212,6 +239,11 @@ impl Checks<'_> {
         self.failed = true;
         self.errors.error_at(span, message);
     }
+
+    fn push(&mut self, error: syn::Error) {
+        self.failed = true;
+        self.errors.push(error);
+    }
 }
 
 impl Plan {
@@ -235,7 +267,8 @@ impl Plan {
             (None, None) => shared.to_owned(),
         };
 
-        if let Some((key, bounds, invalid)) = &args.buckets {
+        if let Some(buckets) = &args.buckets {
+            let key = &buckets.key;
             if kind != Kind::Timed {
                 let what = if kind == Kind::Counted { "a counter" } else { "a gauge" };
                 checks.error(key, format!("`#[{attribute}]` records into {what}, which has no buckets: remove `buckets` (only `#[timed]` takes them)"));
@@ -243,14 +276,8 @@ impl Plan {
                 checks.error(key, "the buckets of a `metric = STATIC` histogram are set where it is declared: write `#[metric(buckets = [...])]` on the static, and remove `buckets` here");
             } else if args.name.is_none() {
                 checks.error(key, format!("`buckets` need a histogram of `{function}`'s own: the shared `{shared}` uses the default buckets; add `name = \"{}\"`, or remove `buckets`", kind.example_name()));
-            } else if let Some(element) = invalid.first() {
-                checks.error(element, format!("bucket `{}` of histogram `{metric_text}` is not a number literal: buckets are checked at compile time, so write the number itself, e.g. `0.25`", tokens_text(element)));
             } else {
-                let values: Vec<f64> = bounds.iter().map(|(value, _)| *value).collect();
-                if let Err((position, message)) = check_buckets(&values) {
-                    let span = bounds.get(position).map_or(key.span(), |(_, span)| *span);
-                    checks.error_at(span, format!("histogram `{metric_text}`: {message}"));
-                }
+                buckets.problems(&metric_text).into_iter().for_each(|error| checks.push(error));
             }
         }
         for (option, span) in [
@@ -292,10 +319,8 @@ impl Plan {
                     Some(help) => help.value(),
                     None => default_help(kind, function, &labels),
                 },
-                buckets: args
-                    .buckets
-                    .as_ref()
-                    .map(|(_, bounds, _)| bounds.iter().map(|(value, _)| *value).collect()),
+                // Usable: `problems` found nothing, or `checks` failed.
+                buckets: args.buckets.as_ref().and_then(BucketList::usable),
                 max_series: args.max_series.clone(),
                 labels,
             }),
@@ -323,24 +348,12 @@ fn default_help(kind: Kind, function: &str, labels: &[Bound]) -> String {
 /// name must also end in `_seconds`, and every message then suggests a name that does.
 fn check_name(kind: Kind, literal: &syn::LitStr, checks: &mut Checks) {
     let name = literal.value();
-    let mut problems = check_metric_name(&name, kind.metric_kind());
-    if kind == Kind::Timed {
-        if let Some(duration) = check_duration_histogram_name(&name) {
-            if problems.is_empty() {
-                problems.push(duration);
-            } else if let Some(fixed) = &duration.suggestion {
-                for problem in &mut problems {
-                    if let Some(old) = &problem.suggestion {
-                        problem.message = problem
-                            .message
-                            .replace(&format!("name it `{old}`"), &format!("name it `{fixed}`"));
-                    }
-                }
-            }
-        }
-    }
+    let problems = match kind {
+        Kind::Timed => check_duration_histogram_name(&name),
+        _ => check_metric_name(&name, kind.instrument()),
+    };
     for problem in problems {
-        checks.error(literal, problem.message);
+        checks.error(literal, problem.render(RenameAs::Name));
     }
     if let Some((_, owner)) = SHARED_FAMILIES.iter().find(|(shared, _)| *shared == name) {
         let message = if *owner == kind {
@@ -365,7 +378,7 @@ fn bind_labels(
         let label = key.to_string().trim_start_matches("r#").to_owned();
         let mut ok = true;
         if let Some(problem) = check_label_name(&label, metric) {
-            checks.error(key, problem.message);
+            checks.error(key, problem.render(RenameAs::Name));
             ok = false;
         } else if kind == Kind::Counted && label == "result" {
             checks.error(key, format!("label `result` of `{metric}` is added by `#[counted]` itself (ok, error, panic, cancelled): give this label another name"));

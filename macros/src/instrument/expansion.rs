@@ -1,0 +1,288 @@
+//! The code an instrument declaration becomes: the instrument's cell storage and
+//! constructor, its series-budget assertion, its scrape-time source, its metadata and
+//! the claim on its name.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+
+use crate::common::{f64_tokens, first_token_span};
+use metricsmith_naming::InstrumentKind;
+
+use super::validation::{valid_max_series, Instrument, DEFAULT_MAX_SERIES};
+
+/// Whether the instrument records into cells of its own (the runtime decides how many).
+fn stores_cells(kind: InstrumentKind) -> bool {
+    !matches!(kind, InstrumentKind::Info | InstrumentKind::StateSet)
+}
+
+impl Instrument<'_> {
+    /// The type of the instrument's cell storage, if this type stores cells: the
+    /// runtime sizes it from the type (series, layout, sharding) and the bucket count.
+    pub(crate) fn cell_storage(&self, runtime: &TokenStream) -> Option<TokenStream> {
+        if !stores_cells(self.kind) {
+            return None;
+        }
+        let ty = self.ty;
+        let buckets = match self.kind {
+            InstrumentKind::Histogram => self.bucket_count(runtime),
+            _ => quote!(0usize),
+        };
+        Some(quote!(#runtime::__private::Cells<{ #runtime::__private::storage_cells::<#ty>(#buckets) }>))
+    }
+
+    /// The bucket bounds as written, when usable; `None` for the runtime's
+    /// `DEFAULT_BUCKETS`, also used when the given ones are unusable (already reported,
+    /// so the expansion stays free of follow-on errors).
+    fn given_buckets(&self) -> Option<Vec<f64>> {
+        self.options.buckets.as_ref()?.usable()
+    }
+
+    /// A constant expression of the bucket count: `3usize`, or the length of the
+    /// runtime's defaults.
+    fn bucket_count(&self, runtime: &TokenStream) -> TokenStream {
+        match self.given_buckets() {
+            Some(bounds) => {
+                let count = bounds.len();
+                quote!(#count)
+            }
+            None => quote!(#runtime::DEFAULT_BUCKETS.len()),
+        }
+    }
+
+    /// The expression building the instrument, given a `&'static` cell array.
+    pub(crate) fn constructor(&self, runtime: &TokenStream, cells: TokenStream) -> TokenStream {
+        let new = constructor_path(self.ty);
+        match self.kind {
+            InstrumentKind::Histogram => {
+                let bounds = match self.given_buckets() {
+                    Some(bounds) => {
+                        let bounds = bounds.into_iter().map(f64_tokens);
+                        quote!(&[#(#bounds),*])
+                    }
+                    None => quote!(&#runtime::DEFAULT_BUCKETS),
+                };
+                let name = &self.name;
+                quote!(#new(#name, #bounds, #cells))
+            }
+            InstrumentKind::Info => {
+                let pairs =
+                    self.options.info_labels.iter().flat_map(|(_, pairs)| pairs).map(|(label, value)| {
+                        let label = label.to_string();
+                        quote!((#label, #value))
+                    });
+                quote!(#new(&[#(#pairs),*]))
+            }
+            InstrumentKind::StateSet => quote!(#new()),
+            _ => quote!(#new(#cells)),
+        }
+    }
+
+    /// A compile-time assertion that the instrument stays within its series budget. Its
+    /// message names the metric, its actual series count, the budget and the fixes; it
+    /// is spanned on `max_series = N`, or on the type when the budget is the default.
+    pub(crate) fn budget_assertion(&self, runtime: &TokenStream) -> TokenStream {
+        let ty = self.ty;
+        let name = &self.name;
+        let what = self.kind.describe();
+        let (max, span) = match &self.options.max_series {
+            Some(literal) => match valid_max_series(literal) {
+                Some(max) => (max, literal.span()),
+                // Already reported by `validate`; an assertion would only repeat it.
+                None => return TokenStream::new(),
+            },
+            None => (DEFAULT_MAX_SERIES, first_token_span(ty)),
+        };
+        let max = max as usize;
+        let raise = format!(
+            ", over its budget of {max}: drop a label or merge label values{}, or raise the budget with `#[metric(max_series = ",
+            if self.kind == InstrumentKind::Histogram { ", use fewer buckets" } else { "" }
+        );
+        // `parts` interleave with `numbers`, evaluated at compile time: the series
+        // count, for a histogram or summary the label combinations (and a histogram's
+        // bucket count), and the count again as the budget to raise to.
+        let head = format!("{what} `{name}` has ");
+        let tail = ")]`".to_owned();
+        let (buckets, per_label_set, parts, numbers) = match self.kind {
+            InstrumentKind::Histogram => {
+                let count = self.bucket_count(runtime);
+                let buckets = quote!(const __BUCKETS: ::core::primitive::usize = #count;);
+                let formula = vec![
+                    " series (".to_owned(),
+                    " label combinations × (".to_owned(),
+                    format!(" buckets + 2)){raise}"),
+                ];
+                let numbers = quote!(__SERIES, __SERIES / (__BUCKETS + 2), __BUCKETS, __SERIES);
+                (buckets, quote!((__BUCKETS + 2)), [vec![head], formula, vec![tail]].concat(), numbers)
+            }
+            InstrumentKind::Summary => {
+                let formula = format!(" label combinations × 2, for the count and the sum){raise}");
+                let numbers = quote!(__SERIES, __SERIES / 2usize, __SERIES);
+                (
+                    TokenStream::new(),
+                    quote!(2usize),
+                    vec![head, " series (".to_owned(), formula, tail],
+                    numbers,
+                )
+            }
+            _ => {
+                let parts = vec![head, format!(" series, one per label combination{raise}"), tail];
+                (TokenStream::new(), quote!(1usize), parts, quote!(__SERIES, __SERIES))
+            }
+        };
+        quote_spanned! {span=>
+            const _: () = {
+                #buckets
+                const __SERIES: ::core::primitive::usize =
+                    <#ty as #runtime::__private::Instrument>::SERIES * #per_label_set;
+                if __SERIES > #max {
+                    ::core::panic!(
+                        "{}",
+                        #runtime::__private::SeriesBudgetMessage::new(&[#(#parts),*], &[#numbers]).as_str()
+                    );
+                }
+            };
+        }
+    }
+
+    /// For a family read at scrape time (`callback` or `collector`), the items that
+    /// define `static __METRICSMITH_COLLECTED`, registered in place of the instrument.
+    ///
+    /// A callback is wrapped in a function taking the label set (nothing for an
+    /// unlabelled instrument) whose call is spanned on the user's path, so a function of
+    /// the wrong arguments or return type is one error there; a collector is coerced to
+    /// `&dyn Collector<Labels = L>`, also spanned on its path.
+    pub(crate) fn scrape_time_family(&self, runtime: &TokenStream) -> Option<TokenStream> {
+        // On another type, `validate` reported the option; expanding it would only add
+        // type errors about the same mistake.
+        if !matches!(self.kind, InstrumentKind::Gauge | InstrumentKind::FloatCounter) {
+            return None;
+        }
+        let ty = self.ty;
+        let labels = quote!(<#ty as #runtime::__private::ScrapeTimeInstrument>::Labels);
+        let (source_items, source) = match (&self.options.callback, &self.options.collector) {
+            (Some((_, path)), _) => {
+                let span = first_token_span(path);
+                // Spanned whole on the path, so an error about the call or its return
+                // type points there rather than at the attribute.
+                let call = match has_labels(ty) {
+                    true => quote_spanned!(span=> #path(__labels)),
+                    false => quote_spanned!(span=> #path()),
+                };
+                let read = quote_spanned! {span=>
+                    #runtime::__private::CallbackValue::into_value(#call)
+                };
+                let items = quote! {
+                    fn __metricsmith_read(
+                        __labels: #labels,
+                    ) -> ::core::result::Result<::core::primitive::f64, #runtime::__private::CollectError> {
+                        let _ = &__labels;
+                        #read
+                    }
+                    static __METRICSMITH_SOURCE: #runtime::__private::CallbackCollector<#labels> =
+                        #runtime::__private::CallbackCollector::new(__metricsmith_read);
+                };
+                (items, quote!(&__METRICSMITH_SOURCE))
+            }
+            (None, Some((_, path))) => {
+                let span = first_token_span(path);
+                (TokenStream::new(), quote_spanned!(span=> &#path))
+            }
+            (None, None) => return None,
+        };
+        Some(quote! {
+            static __METRICSMITH_VALUES: [#runtime::__private::AtomicU64; <#ty as #runtime::__private::Instrument>::SERIES] =
+                [const { #runtime::__private::AtomicU64::new(0) }; <#ty as #runtime::__private::Instrument>::SERIES];
+            #source_items
+            static __METRICSMITH_COLLECTED: #runtime::__private::Collected<#labels> =
+                #runtime::__private::Collected::new(
+                    #source,
+                    <#ty as #runtime::__private::ScrapeTimeInstrument>::TYPE,
+                    &__METRICSMITH_VALUES,
+                );
+        })
+    }
+}
+
+/// `Counter::__new` for the declared `Counter<L>`: the path without its generic
+/// arguments (inferred from the static's type), spanned to cover exactly the tokens of
+/// the declared type.
+///
+/// When `L` is not a label set, rustc reports the unsatisfied bound once, on the
+/// declared type. Calling `<Counter<L>>::__new` instead would add a second error
+/// ("the associated item `__new` exists but its trait bounds were not satisfied"); a
+/// path whose span equals the type's makes rustc treat the bound error as the same one
+/// and suppress the repeat.
+fn constructor_path(ty: &syn::Type) -> TokenStream {
+    let last_span =
+        ty.to_token_stream().into_iter().last().map_or_else(Span::call_site, |token| token.span());
+    let new = syn::Ident::new("__new", last_span);
+    match ty {
+        syn::Type::Path(syn::TypePath { qself: None, path, .. }) => {
+            let mut path = path.clone();
+            if let Some(last) = path.segments.last_mut() {
+                last.arguments = syn::PathArguments::None;
+            }
+            let colons = quote_spanned!(last_span=> ::);
+            quote!(#path #colons #new)
+        }
+        _ => quote!(<#ty>::#new),
+    }
+}
+
+/// Whether the declared type has a label set other than `()`: `Gauge<Queue>`, not
+/// `Gauge` or `Gauge<()>`.
+fn has_labels(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else { return false };
+    let Some(syn::PathArguments::AngleBracketed(arguments)) = path.path.segments.last().map(|s| &s.arguments)
+    else {
+        return false;
+    };
+    !arguments.args.iter().all(|argument| {
+        matches!(argument, syn::GenericArgument::Type(syn::Type::Tuple(tuple)) if tuple.elems.is_empty())
+    })
+}
+
+/// What each metric name claims, so two declarations of one name fail to build.
+///
+/// - In one crate, a `#[macro_export]` macro named after the metric: every such macro
+///   lives in the crate root's macro namespace, so a second one is rustc's "the name
+///   `__metric_named_orders_total` is defined multiple times", pointing at both
+///   declarations, already in `cargo check`.
+/// - Across crates, an exported symbol, which the linker refuses to define twice.
+///
+/// A name that is not identifier-shaped claims nothing in the crate: it already failed
+/// the naming rules.
+pub(crate) fn name_claim(name: &str, span: Span) -> TokenStream {
+    let symbol = format!("__metricsmith_duplicate_metric_name__{name}");
+    // Label-name syntax is identifier syntax: `__metric_named_<name>` is an identifier.
+    let identifier_shaped = metricsmith_naming::is_label_name(name);
+    let crate_claim = if identifier_shaped {
+        let claim = syn::Ident::new(&format!("__metric_named_{name}"), span);
+        quote_spanned! {span=>
+            #[doc(hidden)]
+            #[macro_export]
+            #[allow(non_local_definitions)]
+            macro_rules! #claim { () => {}; }
+        }
+    } else {
+        TokenStream::new()
+    };
+    quote_spanned! {span=>
+        #crate_claim
+        #[unsafe(export_name = #symbol)]
+        static __METRICSMITH_NAME_CLAIM: ::core::primitive::u8 = 0;
+    }
+}
+
+/// `::core::file!()`-style metadata for a declaration at `span`.
+pub(crate) fn meta_expr(runtime: &TokenStream, name: &str, help: &str, span: Span) -> TokenStream {
+    quote_spanned! {span=>
+        #runtime::__private::Meta {
+            name: #name,
+            help: #help,
+            file: ::core::file!(),
+            line: ::core::line!(),
+            module: ::core::module_path!(),
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Suffix rules for metric names: `_total` for counters only, no suffix of a derived
+//! series, `_info` for info metrics, `_seconds` for durations.
+
+use super::violation::{non_empty_string, Violation};
+use crate::kind::InstrumentKind;
+use crate::units::{non_base_unit, BaseUnit};
+
+/// The name without a trailing `_total`, so suffix rules also see `x_count_total`.
+pub(super) fn without_total(name: &str) -> (&str, bool) {
+    match name.strip_suffix("_total") {
+        Some(stem) => (stem, true),
+        None => (name, false),
+    }
+}
+
+pub(super) fn total_suffix(name: &str, kind: InstrumentKind) -> Option<Violation> {
+    let what = kind.describe();
+    let ends_in_total = name.ends_with("_total");
+    if kind.is_counter() && !ends_in_total {
+        Some(Violation::new(
+            format!("{what} `{name}` must end in `_total`"),
+            Some(format!("{name}_total")),
+            "add the `_total` suffix",
+        ))
+    } else if !kind.is_counter() && ends_in_total {
+        Some(Violation::new(
+            format!("{what} `{name}` must not end in `_total`, which is reserved for counters"),
+            non_empty_string(without_total(name).0),
+            "drop the `_total` suffix",
+        ))
+    } else {
+        None
+    }
+}
+
+/// Suffixes of the series Prometheus derives from a family, and why each is taken.
+pub(super) const DERIVED_SUFFIXES: &[(&str, &str)] = &[
+    ("_bucket", "collides with the bucket series of histograms"),
+    ("_count", "collides with the `_count` series of histograms and summaries"),
+    ("_sum", "collides with the `_sum` series of histograms and summaries"),
+    ("_created", "collides with the `_created` series of counters, histograms and summaries"),
+    ("_info", "is reserved for info metrics"),
+];
+
+pub(super) fn no_derived_suffix(name: &str, kind: InstrumentKind) -> Option<Violation> {
+    // Info metrics must end in `_info`; `info_suffix` checks them.
+    if kind == InstrumentKind::Info {
+        return None;
+    }
+    let (stem, had_total) = without_total(name);
+    let (suffix, reason) = DERIVED_SUFFIXES.iter().find(|(suffix, _)| stem.ends_with(suffix))?;
+    let fix = stem.strip_suffix(suffix).and_then(non_empty_string).map(|base| {
+        if had_total {
+            format!("{base}_total")
+        } else {
+            base
+        }
+    });
+    Some(Violation::new(
+        format!("{} `{name}` must not use the suffix `{suffix}`, which {reason}", kind.describe()),
+        fix,
+        format!("drop the `{suffix}` suffix"),
+    ))
+}
+
+pub(super) fn info_suffix(name: &str, kind: InstrumentKind) -> Option<Violation> {
+    // A stray `_total` is the `_total` rule's business, not a missing `_info`.
+    if kind != InstrumentKind::Info || without_total(name).0.ends_with("_info") {
+        return None;
+    }
+    Some(Violation::new(
+        format!("{} `{name}` must end in `_info`", kind.describe()),
+        Some(format!("{name}_info")),
+        "add the `_info` suffix",
+    ))
+}
+
+/// Durations are recorded in seconds, the base unit, so dashboards need no scaling.
+pub(super) fn duration_in_seconds(name: &str) -> Option<Violation> {
+    if name.ends_with("_seconds") {
+        return None;
+    }
+    let mut tokens: Vec<&str> = name.split('_').collect();
+    // A trailing time unit (`_ms`, `_millis`, `_minutes`, …) becomes `_seconds`;
+    // anything else, `_duration` included, is kept and `_seconds` appended, which
+    // gives the `x_duration_seconds` names used throughout the project.
+    let ends_in_time_unit =
+        tokens.last().and_then(|last| non_base_unit(last)).is_some_and(|(_, base)| base == BaseUnit::Seconds);
+    if ends_in_time_unit {
+        tokens.pop();
+    }
+    tokens.push(BaseUnit::Seconds.as_str());
+    Some(Violation::new(
+        format!("histogram `{name}` records durations and must end in `_seconds`"),
+        Some(tokens.join("_")),
+        "end it in `_seconds`",
+    ))
+}

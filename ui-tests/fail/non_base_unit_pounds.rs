@@ -1,7 +1,0 @@
-use metricsmith::{metric, Histogram};
-
-/// Weight of shipped parcels.
-#[metric]
-static PARCEL_WEIGHT_POUNDS: Histogram;
-
-fn main() {}
