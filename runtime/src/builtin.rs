@@ -90,3 +90,36 @@ mod entries {
     #[linkme::distributed_slice(REGISTRY)]
     static PROCESS: Registration = Registration::Group(&crate::integrations::process::PROCESS);
 }
+
+#[cfg(test)]
+mod tests {
+    use metricsmith_naming::{check_metric_name, InstrumentKind};
+
+    use super::*;
+
+    /// The built-in families skip `#[metric]`, so they meet its naming rules here.
+    #[test]
+    fn built_in_names_pass_the_naming_rules() {
+        let mut families: Vec<(&'static Meta, &'static dyn Family)> = vec![
+            (&REJECTED_META, &RejectedValues),
+            (&COLLECT_FAILURES_META, &COLLECT_FAILURES),
+            (&COUNTED_META, &COUNTED),
+            (&TIMED_META, &TIMED),
+            (&IN_FLIGHT_META, &IN_FLIGHT),
+        ];
+        #[cfg(all(feature = "process", target_os = "linux"))]
+        crate::family::Group::families(&crate::integrations::process::PROCESS, &mut |meta, family| {
+            families.push((meta, family))
+        });
+        for (meta, family) in families {
+            let kind = match family.metric_type() {
+                MetricType::Counter => InstrumentKind::Counter,
+                MetricType::Gauge => InstrumentKind::Gauge,
+                MetricType::Histogram => InstrumentKind::Histogram,
+                other => panic!("no built-in family is a {other:?}"),
+            };
+            let problems = check_metric_name(meta.name, kind);
+            assert!(problems.is_empty(), "`{}`: {problems:?}", meta.name);
+        }
+    }
+}

@@ -70,9 +70,7 @@ static RECORDED: AtomicBool = AtomicBool::new(false);
 pub(crate) fn valid(labels: &[(&str, &str)]) -> bool {
     let mut chars = 0usize;
     for (position, (name, value)) in labels.iter().enumerate() {
-        let mut bytes = name.bytes();
-        let starts_well = bytes.next().is_some_and(|first| first.is_ascii_alphabetic() || first == b'_');
-        if !starts_well || !bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_') {
+        if !metricsmith_naming::is_label_name(name) {
             return false;
         }
         if labels[..position].iter().any(|(earlier, _)| earlier == name) {

@@ -1,13 +1,14 @@
-//! The runtime's layers, as ARCHITECTURE.md lists them, checked against the code: a
-//! module names (`crate::…`) only the layers below its own, so no import runs upward and
-//! no import cycle can form between layers. Tests (`tests.rs` files and trailing
-//! `#[cfg(test)] mod tests` blocks) may reach anywhere.
+//! The layers of the runtime and of the macros, as ARCHITECTURE.md lists them, checked
+//! against the code: a module names (`crate::…`) only the layers below its own, so no
+//! import runs upward and no import cycle can form between layers. Tests (`tests.rs`
+//! files, `*_tests.rs` files and trailing `#[cfg(test)] mod tests` blocks) may reach
+//! anywhere.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The top-level modules of `runtime/src`, bottom layer first (ARCHITECTURE.md).
-const LAYERS: &[&str] = &[
+const RUNTIME_LAYERS: &[&str] = &[
     "labels",
     "family",
     "storage",
@@ -24,9 +25,19 @@ const LAYERS: &[&str] = &[
     "builtin",
 ];
 
-fn rank(module: &str) -> Option<usize> {
-    LAYERS.iter().position(|layer| *layer == module)
-}
+/// The top-level modules of `macros/src`, bottom layer first (ARCHITECTURE.md).
+const MACRO_LAYERS: &[&str] = &[
+    "errors",
+    "common",
+    "options",
+    "buckets",
+    "instrument",
+    "label_value",
+    "label_set",
+    "function",
+    "metrics_group",
+    "metric",
+];
 
 fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).expect("runtime/src is readable") {
@@ -68,18 +79,21 @@ fn named_modules(code: &str) -> Vec<(usize, String)> {
     named
 }
 
-#[test]
-fn every_runtime_module_imports_only_the_layers_below_it() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+/// Every import of a file of `folder` that names a layer above its own, or none.
+fn layering_problems(folder: &str, layers: &[&str]) -> Vec<String> {
+    let rank = |module: &str| layers.iter().position(|layer| *layer == module);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(folder);
     let mut files = Vec::new();
     source_files(&src, &mut files);
     files.sort();
+    assert!(files.len() > 10, "found only {} files under {}", files.len(), src.display());
     let mut problems = Vec::new();
     for file in &files {
-        let relative = file.strip_prefix(&src).expect("under runtime/src");
+        let relative = file.strip_prefix(&src).expect("under the folder");
         let module = relative.components().next().expect("a path").as_os_str().to_string_lossy();
         let module = module.trim_end_matches(".rs");
-        if module == "lib" || relative.file_name().is_some_and(|name| name == "tests.rs") {
+        let file_name = relative.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+        if module == "lib" || file_name == "tests.rs" || file_name.ends_with("_tests.rs") {
             continue;
         }
         let Some(own) = rank(module) else {
@@ -92,17 +106,28 @@ fn every_runtime_module_imports_only_the_layers_below_it() {
             match rank(&name) {
                 Some(other) if other <= own => {}
                 Some(_) => problems.push(format!(
-                    "{}:{line}: `{module}` imports `{name}`, a layer above it",
+                    "{folder}/{}:{line}: `{module}` imports `{name}`, a layer above it",
                     relative.display()
                 )),
                 None => problems.push(format!(
-                    "{}:{line}: `crate::{name}` goes through the crate root: name the layer it lives in",
+                    "{folder}/{}:{line}: `crate::{name}` goes through the crate root: name the layer it lives in",
                     relative.display()
                 )),
             }
         }
     }
-    assert!(files.len() > 20, "found only {} files under {}", files.len(), src.display());
+    problems
+}
+
+#[test]
+fn every_runtime_module_imports_only_the_layers_below_it() {
+    let problems = layering_problems("runtime/src", RUNTIME_LAYERS);
+    assert!(problems.is_empty(), "layering broken:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn every_macro_module_imports_only_the_layers_below_it() {
+    let problems = layering_problems("macros/src", MACRO_LAYERS);
     assert!(problems.is_empty(), "layering broken:\n{}", problems.join("\n"));
 }
 

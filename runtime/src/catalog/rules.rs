@@ -32,8 +32,8 @@ impl Default for RuleOptions {
 }
 
 /// The shared families `#[counted]` and `#[timed]` record into (autometrics' names).
-const CALLS: &str = "function_calls_total";
-const DURATION: &str = "function_calls_duration_seconds";
+const CALLS: &str = metricsmith_naming::FUNCTION_CALLS_TOTAL;
+const DURATION: &str = metricsmith_naming::FUNCTION_CALLS_DURATION_SECONDS;
 
 impl Catalog {
     /// [`rules_with`](Self::rules_with) the default [`RuleOptions`].

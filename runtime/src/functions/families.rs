@@ -181,7 +181,7 @@ pub(crate) static TIMED: PerFunctionFamily<TimedSite> = PerFunctionFamily::new()
 pub(crate) static IN_FLIGHT: PerFunctionFamily<InFlightSite> = PerFunctionFamily::new();
 
 pub(crate) static COUNTED_META: Meta = Meta {
-    name: "function_calls_total",
+    name: metricsmith_naming::FUNCTION_CALLS_TOTAL,
     help: "Calls of functions instrumented with #[counted], by function, module and result (ok, error, panic, cancelled).",
     file: file!(),
     line: line!(),
@@ -189,7 +189,7 @@ pub(crate) static COUNTED_META: Meta = Meta {
 };
 
 pub(crate) static TIMED_META: Meta = Meta {
-    name: "function_calls_duration_seconds",
+    name: metricsmith_naming::FUNCTION_CALLS_DURATION_SECONDS,
     help: "Duration of calls of functions instrumented with #[timed], in seconds.",
     file: file!(),
     line: line!(),
@@ -197,7 +197,7 @@ pub(crate) static TIMED_META: Meta = Meta {
 };
 
 pub(crate) static IN_FLIGHT_META: Meta = Meta {
-    name: "function_calls_concurrent",
+    name: metricsmith_naming::FUNCTION_CALLS_CONCURRENT,
     help: "Calls in progress of functions instrumented with #[in_flight].",
     file: file!(),
     line: line!(),

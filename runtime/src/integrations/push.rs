@@ -31,6 +31,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use base64::Engine as _;
+use metricsmith_naming::SyntaxError;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::exposition::{render_with_scratch, Families, Format};
@@ -334,18 +335,13 @@ fn push_value(url: &mut String, value: &str) {
 
 /// Prometheus' label-name rule, for the names the Pushgateway takes.
 fn check_label_name(name: &str) -> Result<(), &'static str> {
-    let mut bytes = name.bytes();
-    match bytes.next() {
-        None => return Err("it is empty"),
-        Some(first) if !(first.is_ascii_alphabetic() || first == b'_') => {
-            return Err("it must start with a letter or `_`")
-        }
-        _ => {}
+    match metricsmith_naming::label_name_syntax(name) {
+        Ok(()) => {}
+        Err(SyntaxError::Empty) => return Err("it is empty"),
+        Err(SyntaxError::InvalidStart(_)) => return Err("it must start with a letter or `_`"),
+        Err(SyntaxError::InvalidCharacter(_)) => return Err("only letters, digits and `_` are allowed"),
     }
-    if !bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_') {
-        return Err("only letters, digits and `_` are allowed");
-    }
-    if name.starts_with("__") {
+    if metricsmith_naming::is_reserved_label_name(name) {
         return Err("names starting with `__` are reserved for Prometheus");
     }
     if name == "job" {

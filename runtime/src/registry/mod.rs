@@ -70,7 +70,7 @@ impl Registered {
             family,
             metric_type,
             family_name,
-            unit: unit_of(family_name),
+            unit: metricsmith_naming::unit_of(family_name),
             label_names,
             validity: OnceLock::new(),
             collect_failures: AtomicU64::new(0),
@@ -149,19 +149,6 @@ impl Registered {
         }
         false
     }
-}
-
-/// Base units a metric name may end in, as OpenMetrics `# UNIT` metadata.
-const BASE_UNITS: &[&str] = &[
-    "seconds", "bytes", "meters", "grams", "joules", "volts", "amperes", "watts", "hertz", "celsius",
-    "kelvin", "ratio",
-];
-
-fn unit_of(family_name: &str) -> Option<&'static str> {
-    BASE_UNITS
-        .iter()
-        .copied()
-        .find(|unit| family_name.strip_suffix(unit).is_some_and(|stem| stem.ends_with('_') && stem.len() > 1))
 }
 
 /// Two registrations whose scrapes would share a name; the second is not rendered.
@@ -345,20 +332,5 @@ pub fn check_registry() -> Result<(), Vec<RegistryProblem>> {
         Ok(())
     } else {
         Err(problems)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn units_are_whole_trailing_tokens() {
-        assert_eq!(unit_of("payment_gateway_duration_seconds"), Some("seconds"));
-        assert_eq!(unit_of("process_resident_memory_bytes"), Some("bytes"));
-        assert_eq!(unit_of("cache_hit_ratio"), Some("ratio"));
-        assert_eq!(unit_of("seconds"), None);
-        assert_eq!(unit_of("order_queue_depth"), None);
-        assert_eq!(unit_of("xbytes"), None);
     }
 }

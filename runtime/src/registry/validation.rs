@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use metricsmith_naming::{is_label_name, is_metric_name, is_reserved_label_name};
+
 use crate::family::MetricType;
 use crate::registry::Registered;
 
@@ -31,20 +33,6 @@ impl std::fmt::Display for InvalidFamily {
     }
 }
 
-/// Prometheus' metric-name syntax: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
-fn is_metric_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_' || first == ':')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-}
-
-/// Prometheus' label-name syntax: `[a-zA-Z_][a-zA-Z0-9_]*`.
-fn is_label_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
 /// Checks `metric`'s name, label names and every series' label values.
 pub(super) fn check(metric: &Registered) -> Result<(), String> {
     let name = metric.meta.name;
@@ -56,7 +44,7 @@ pub(super) fn check(metric: &Registered) -> Result<(), String> {
         if !is_label_name(label) {
             return Err(format!("label name {label:?} is not valid ([a-zA-Z_][a-zA-Z0-9_]*)"));
         }
-        if label.starts_with("__") {
+        if is_reserved_label_name(label) {
             return Err(format!("label name `{label}` starts with `__`, which Prometheus reserves"));
         }
         let reserved = match metric.metric_type {
