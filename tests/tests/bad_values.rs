@@ -53,12 +53,12 @@ fn kinds(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
 struct Broken;
 
 impl LabelSet for Broken {
-    const CARDINALITY: usize = 2;
+    const COMBINATIONS: usize = 2;
     const LABEL_COUNT: usize = 1;
-    fn index(&self) -> usize {
+    fn combination_index(&self) -> usize {
         7
     }
-    fn from_index(_: usize) -> Option<Self> {
+    fn from_combination_index(_: usize) -> Option<Self> {
         None
     }
     fn label_names(out: &mut Vec<&'static str>) {

@@ -27,7 +27,7 @@ macro_rules! hand_written_label {
                 self.0
             }
             fn from_index(index: usize) -> Option<Self> {
-                (index < <Self as LabelValue>::CARDINALITY).then_some($type(index))
+                (index < Self::CARDINALITY).then_some($type(index))
             }
         }
         impl NamedLabelValue for $type {
@@ -228,6 +228,6 @@ proptest! {
 
 #[test]
 fn a_valid_hand_written_label_set_is_kept() {
-    assert_eq!(<(Region, Zone) as LabelSet>::CARDINALITY, 4);
+    assert_eq!(<(Region, Zone)>::COMBINATIONS, 4);
     assert_eq!(HAND_VALID_TOTAL.labels(Region(0)).get(), 0);
 }

@@ -39,7 +39,7 @@ static PAYMENTS_TOTAL: Counter<PaymentMethod>;
 fn main() {
     assert_eq!(PaymentMethod::LABEL_NAME, "method");
     assert_eq!(PaymentMethod::Transfer.as_str(), "bank_transfer");
-    assert_eq!(<CheckoutLabels as LabelSet>::CARDINALITY, 12);
+    assert_eq!(<CheckoutLabels as LabelSet>::COMBINATIONS, 12);
 
     ORDERS_PROCESSED_TOTAL.labels((Outcome::Declined, PaymentMethod::Transfer)).inc();
     CHECKOUTS_TOTAL

@@ -22,12 +22,12 @@ pub(super) fn placeholder(input: &syn::DeriveInput, runtime: &TokenStream, error
     quote! {
         #[automatically_derived]
         impl #impl_generics #runtime::LabelSet for #ident #type_generics #where_clause {
-            const CARDINALITY: ::core::primitive::usize = 0;
+            const COMBINATIONS: ::core::primitive::usize = 0;
             const LABEL_COUNT: ::core::primitive::usize = 0;
-            fn index(&self) -> ::core::primitive::usize {
+            fn combination_index(&self) -> ::core::primitive::usize {
                 0
             }
-            fn from_index(_: ::core::primitive::usize) -> ::core::option::Option<Self> {
+            fn from_combination_index(_: ::core::primitive::usize) -> ::core::option::Option<Self> {
                 ::core::option::Option::None
             }
             fn label_names(_: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {}
@@ -57,15 +57,15 @@ pub(super) fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]
     quote! {
         #[automatically_derived]
         impl #runtime::LabelSet for #ident {
-            const CARDINALITY: ::core::primitive::usize = 1 #(* #cardinalities)*;
+            const COMBINATIONS: ::core::primitive::usize = 1 #(* #cardinalities)*;
             const LABEL_COUNT: ::core::primitive::usize = #count;
             #[inline]
-            fn index(&self) -> ::core::primitive::usize {
+            fn combination_index(&self) -> ::core::primitive::usize {
                 let mut __index = 0;
                 #(__index = __index * #cardinalities + #label_values::index(&self.#members);)*
                 __index
             }
-            fn from_index(__index: ::core::primitive::usize) -> ::core::option::Option<Self> {
+            fn from_combination_index(__index: ::core::primitive::usize) -> ::core::option::Option<Self> {
                 let __digits = #runtime::__private::__split_index(__index, [#(#cardinalities),*])?;
                 ::core::option::Option::Some(Self {
                     #(#members: #label_values::from_index(__digits[#positions])?,)*

@@ -90,17 +90,17 @@ pub struct CollectedValues<L: LabelSet> {
 impl<L: LabelSet> CollectedValues<L> {
     /// No value set yet.
     pub fn new() -> Self {
-        CollectedValues { values: vec![None; L::CARDINALITY], labels: PhantomData }
+        CollectedValues { values: vec![None; L::COMBINATIONS], labels: PhantomData }
     }
 
     /// Sets the value of the series `labels` (a second `set` replaces the first).
     pub fn set(&mut self, labels: L, value: f64) {
-        self.set_index(labels.index(), value);
+        self.set_index(labels.combination_index(), value);
     }
 
     /// The value set for `labels`, if any.
     pub fn get(&self, labels: L) -> Option<f64> {
-        self.values.get(labels.index()).copied().flatten()
+        self.values.get(labels.combination_index()).copied().flatten()
     }
 
     fn set_index(&mut self, index: usize, value: f64) {
@@ -184,8 +184,8 @@ impl<L: LabelSet> CallbackCollector<L> {
 impl<L: LabelSet> Collector for CallbackCollector<L> {
     type Labels = L;
     fn collect(&self, values: &mut CollectedValues<L>) -> Result<(), CollectError> {
-        for index in 0..L::CARDINALITY {
-            let labels = L::from_index(index)
+        for index in 0..L::COMBINATIONS {
+            let labels = L::from_combination_index(index)
                 .ok_or_else(|| CollectError::new(format!("label set index {index} has no labels")))?;
             let value = (self.read)(labels)?;
             values.set_index(index, value);
@@ -234,7 +234,7 @@ impl<L: LabelSet> Collected<L> {
         metric_type: MetricType,
         cells: &'static [AtomicU64],
     ) -> Self {
-        assert!(cells.len() == L::CARDINALITY, "collected storage does not match its label set");
+        assert!(cells.len() == L::COMBINATIONS, "collected storage does not match its label set");
         Collected { source, metric_type, cells }
     }
 }

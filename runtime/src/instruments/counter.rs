@@ -107,7 +107,7 @@ struct CounterCells<L> {
 
 impl<L: LabelSet> CounterCells<L> {
     const fn new(cells: &'static [AtomicU64]) -> Self {
-        let layout = Layout::new(L::CARDINALITY, COUNTER_CELLS, 0);
+        let layout = Layout::new(L::COMBINATIONS, COUNTER_CELLS, 0);
         assert!(cells.len() == layout.total, "counter storage does not match its label set");
         CounterCells { cells, layout, labels: PhantomData }
     }
@@ -116,7 +116,7 @@ impl<L: LabelSet> CounterCells<L> {
     #[inline]
     fn run_at(&self, start: usize, len: usize) -> ShardedCell {
         match start.checked_add(len) {
-            Some(end) if end <= L::CARDINALITY => ShardedCell::of(self.cells, self.layout, start),
+            Some(end) if end <= L::COMBINATIONS => ShardedCell::of(self.cells, self.layout, start),
             _ => ShardedCell::DISCARDED,
         }
     }
@@ -291,12 +291,12 @@ impl<L: LabelSet> Family for Counter<L> {
     }
     crate::labels::label_set_family_methods!(L);
     fn read(&self, series: usize, out: &mut Sample) {
-        if series < L::CARDINALITY {
+        if series < L::COMBINATIONS {
             out.value = Some(Number::Int(self.cells.run_at(series, 1).total()));
         }
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
-        (series < L::CARDINALITY).then(|| self.cells.run_at(series, 1).exemplar_key()).flatten()
+        (series < L::COMBINATIONS).then(|| self.cells.run_at(series, 1).exemplar_key()).flatten()
     }
 }
 
@@ -420,11 +420,11 @@ impl<L: LabelSet> Family for FloatCounter<L> {
     }
     crate::labels::label_set_family_methods!(L);
     fn read(&self, series: usize, out: &mut Sample) {
-        if series < L::CARDINALITY {
+        if series < L::COMBINATIONS {
             out.value = Some(Number::Float(self.cells.run_at(series, 1).total_float()));
         }
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
-        (series < L::CARDINALITY).then(|| self.cells.run_at(series, 1).exemplar_key()).flatten()
+        (series < L::COMBINATIONS).then(|| self.cells.run_at(series, 1).exemplar_key()).flatten()
     }
 }

@@ -39,7 +39,7 @@ pub struct Gauge<L: LabelSet = ()> {
 impl<L: LabelSet> Gauge<L> {
     #[doc(hidden)]
     pub const fn __new(cells: &'static [AtomicU64]) -> Self {
-        assert!(cells.len() == L::CARDINALITY, "gauge storage does not match its label set");
+        assert!(cells.len() == L::COMBINATIONS, "gauge storage does not match its label set");
         Gauge { cells, labels: PhantomData }
     }
 

@@ -73,7 +73,7 @@ pub struct Histogram<L: LabelSet = ()> {
 impl<L: LabelSet> Histogram<L> {
     #[doc(hidden)]
     pub const fn __new(name: &'static str, bounds: &'static [f64], cells: &'static [AtomicU64]) -> Self {
-        let layout = Layout::new(L::CARDINALITY, HISTOGRAM_CELLS, bounds.len());
+        let layout = Layout::new(L::COMBINATIONS, HISTOGRAM_CELLS, bounds.len());
         assert!(cells.len() == layout.total, "histogram storage does not match its label set and buckets");
         Histogram { name, bounds, cells, layout, labels: PhantomData }
     }
@@ -96,7 +96,7 @@ impl<L: LabelSet> Histogram<L> {
     #[inline]
     pub(crate) fn series_at(&self, index: usize) -> HistogramSeries {
         match index.checked_mul(self.layout.per_series).and_then(|start| self.cells.get(start..)) {
-            Some(cells) if index < L::CARDINALITY => {
+            Some(cells) if index < L::COMBINATIONS => {
                 HistogramSeries { bounds: self.bounds, cells, stride: self.layout.stride }
             }
             _ => HistogramSeries::DISCARDED,
@@ -384,7 +384,7 @@ impl<L: LabelSet> Family for Histogram<L> {
         self.bounds
     }
     fn read(&self, series: usize, out: &mut Sample) {
-        if series < L::CARDINALITY {
+        if series < L::COMBINATIONS {
             (out.count, out.sum) = self.series_at(series).read_cumulative(&mut out.cumulative_buckets);
         }
     }

@@ -30,8 +30,8 @@ use crate::storage::{Layout, SeriesCells};
 /// the instrument's `series_at` turns it into a discarding series (never a panic).
 #[inline]
 fn series_index<L: LabelSet>(labels: L) -> usize {
-    let index = labels.index();
-    if index >= L::CARDINALITY {
+    let index = labels.combination_index();
+    if index >= L::COMBINATIONS {
         rejections::record(Rejection::LabelIndexOutOfRange);
     }
     index
@@ -63,7 +63,7 @@ const NO_CELLS: SeriesCells = SeriesCells { fixed: 0, per_bucket: false, shardab
 macro_rules! labelled_instrument {
     ($($ty:ident: $cells:expr),*) => {$(
         impl<L: LabelSet> Instrument for $ty<L> {
-            const SERIES: usize = L::CARDINALITY;
+            const SERIES: usize = L::COMBINATIONS;
             const CELLS: SeriesCells = $cells;
         }
     )*};

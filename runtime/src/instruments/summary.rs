@@ -96,7 +96,7 @@ impl<L: LabelSet> Family for Summary<L> {
     }
     crate::labels::label_set_family_methods!(L);
     fn read(&self, series: usize, out: &mut Sample) {
-        if series < L::CARDINALITY {
+        if series < L::COMBINATIONS {
             // One consistent snapshot of count and sum; the single bucket is not shown.
             (out.count, out.sum) = self.inner.series_at(series).read_cumulative(&mut out.cumulative_buckets);
             out.cumulative_buckets.clear();

@@ -75,7 +75,7 @@ impl LabelValue for bool {
 /// The labels of a metric: `()` for none, a [`NamedLabelValue`], a tuple of them, or a
 /// struct with `#[derive(LabelSet)]`.
 ///
-/// Series are numbered densely in `0..CARDINALITY` (mixed radix, first label most
+/// Series are numbered densely in `0..COMBINATIONS` (mixed radix, first label most
 /// significant), so storage is a flat array and every series exists from the start.
 ///
 /// ```
@@ -85,8 +85,11 @@ impl LabelValue for bool {
 /// #[derive(LabelValue)]
 /// enum Channel { Web, App, Phone }
 ///
-/// assert_eq!(<(Outcome, Channel)>::CARDINALITY, 6);
-/// assert_eq!((Outcome::Declined, Channel::App).index(), 4);
+/// assert_eq!(<(Outcome, Channel)>::COMBINATIONS, 6);
+/// assert_eq!((Outcome::Declined, Channel::App).combination_index(), 4);
+/// // An enum is both a label value and a label set: both names work on it.
+/// assert_eq!(Outcome::from_index(1).map(|outcome| outcome.index()), Some(1));
+/// assert_eq!(Outcome::Declined.combination_index(), 1);
 /// let mut values = Vec::new();
 /// <(Outcome, Channel)>::label_values(4, &mut values);
 /// assert_eq!(values, ["declined", "app"]);
@@ -98,14 +101,18 @@ impl LabelValue for bool {
     note = "free-form values (strings, ids, numbers) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait LabelSet: Sized + 'static {
-    /// Number of distinct label combinations (the product of the labels' cardinalities).
-    const CARDINALITY: usize;
+    /// Number of distinct label combinations (the product of the labels' cardinalities):
+    /// the family's series.
+    const COMBINATIONS: usize;
     /// Number of labels in the set.
     const LABEL_COUNT: usize;
-    /// This combination's dense index, in `0..CARDINALITY`.
-    fn index(&self) -> usize;
+    /// This combination's dense index, in `0..COMBINATIONS`: its series.
+    ///
+    /// Named apart from [`LabelValue::index`] so that both can be called on an enum,
+    /// which is a label value and, alone, a label set.
+    fn combination_index(&self) -> usize;
     /// The combination at `index`, or `None` when out of range.
-    fn from_index(index: usize) -> Option<Self>;
+    fn from_combination_index(index: usize) -> Option<Self>;
     /// Appends the label names, in order.
     fn label_names(out: &mut ::std::vec::Vec<&'static str>);
     /// Appends the label values of combination `index`, in the order of
@@ -114,12 +121,12 @@ pub trait LabelSet: Sized + 'static {
 }
 
 impl LabelSet for () {
-    const CARDINALITY: usize = 1;
+    const COMBINATIONS: usize = 1;
     const LABEL_COUNT: usize = 0;
-    fn index(&self) -> usize {
+    fn combination_index(&self) -> usize {
         0
     }
-    fn from_index(index: usize) -> Option<Self> {
+    fn from_combination_index(index: usize) -> Option<Self> {
         (index == 0).then_some(())
     }
     fn label_names(_: &mut Vec<&'static str>) {}
@@ -127,12 +134,12 @@ impl LabelSet for () {
 }
 
 impl<T: NamedLabelValue> LabelSet for T {
-    const CARDINALITY: usize = T::CARDINALITY;
+    const COMBINATIONS: usize = T::CARDINALITY;
     const LABEL_COUNT: usize = 1;
-    fn index(&self) -> usize {
+    fn combination_index(&self) -> usize {
         LabelValue::index(self)
     }
-    fn from_index(index: usize) -> Option<Self> {
+    fn from_combination_index(index: usize) -> Option<Self> {
         <T as LabelValue>::from_index(index)
     }
     fn label_names(out: &mut Vec<&'static str>) {
@@ -153,7 +160,7 @@ macro_rules! label_set_family_methods {
             <$labels as $crate::labels::LabelSet>::label_names(out);
         }
         fn series_count(&self) -> usize {
-            <$labels as $crate::labels::LabelSet>::CARDINALITY
+            <$labels as $crate::labels::LabelSet>::COMBINATIONS
         }
         fn label_values(&self, series: usize, out: &mut ::std::vec::Vec<&'static str>) {
             <$labels as $crate::labels::LabelSet>::label_values(series, out);
@@ -181,15 +188,15 @@ pub fn __split_index<const N: usize>(mut index: usize, radices: [usize; N]) -> O
 macro_rules! tuple_label_set {
     ($($ty:ident . $idx:tt),+) => {
         impl<$($ty: NamedLabelValue),+> LabelSet for ($($ty,)+) {
-            const CARDINALITY: usize = 1 $(* $ty::CARDINALITY)+;
+            const COMBINATIONS: usize = 1 $(* $ty::CARDINALITY)+;
             const LABEL_COUNT: usize = [$(stringify!($ty)),+].len();
             #[inline]
-            fn index(&self) -> usize {
+            fn combination_index(&self) -> usize {
                 let mut index = 0;
                 $(index = index * $ty::CARDINALITY + LabelValue::index(&self.$idx);)+
                 index
             }
-            fn from_index(index: usize) -> Option<Self> {
+            fn from_combination_index(index: usize) -> Option<Self> {
                 let digits = __split_index(index, [$($ty::CARDINALITY),+])?;
                 Some(($(<$ty as LabelValue>::from_index(digits[$idx])?,)+))
             }
@@ -232,8 +239,8 @@ mod tests {
         let mut names = Vec::new();
         <()>::label_names(&mut names);
         assert!(names.is_empty());
-        assert_eq!(<() as LabelSet>::CARDINALITY, 1);
-        assert_eq!(<() as LabelSet>::from_index(1), None);
+        assert_eq!(<() as LabelSet>::COMBINATIONS, 1);
+        assert_eq!(<() as LabelSet>::from_combination_index(1), None);
     }
 
     #[test]
