@@ -100,6 +100,7 @@ mod tests {
     /// The built-in families skip `#[metric]`, so they meet its naming rules here.
     #[test]
     fn built_in_names_pass_the_naming_rules() {
+        #[cfg_attr(not(all(feature = "process", target_os = "linux")), allow(unused_mut))]
         let mut families: Vec<(&'static Meta, &'static dyn Family)> = vec![
             (&REJECTED_META, &RejectedValues),
             (&COLLECT_FAILURES_META, &COLLECT_FAILURES),
