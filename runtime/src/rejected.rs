@@ -22,10 +22,18 @@ pub(crate) enum Rejection {
     /// An exemplar whose labels are invalid or longer than 128 characters (the value it
     /// came with is still recorded).
     InvalidExemplar,
+    /// An exemplar dropped because the exemplar table was busy: held by the thread a
+    /// signal handler interrupted, or by another thread for longer than 200 ms (the value
+    /// it came with is still recorded).
+    DroppedExemplar,
+    /// A histogram or summary series a scrape could not read as one consistent snapshot
+    /// within 200 ms (a thread stopped in the middle of an observation): that scrape
+    /// rendered it as read, its `_sum` possibly holding a value its counts do not.
+    InconsistentSnapshot,
 }
 
 impl LabelValue for Rejection {
-    const CARDINALITY: usize = 6;
+    const CARDINALITY: usize = 8;
     const VALUES: &'static [&'static str] = &[
         "nan_observation",
         "negative_observation",
@@ -33,6 +41,8 @@ impl LabelValue for Rejection {
         "nan_gauge_delta",
         "label_index_out_of_range",
         "invalid_exemplar",
+        "dropped_exemplar",
+        "inconsistent_snapshot",
     ];
     fn index(&self) -> usize {
         *self as usize
@@ -45,6 +55,8 @@ impl LabelValue for Rejection {
             Self::NanGaugeDelta,
             Self::LabelIndexOutOfRange,
             Self::InvalidExemplar,
+            Self::DroppedExemplar,
+            Self::InconsistentSnapshot,
         ]
         .get(index)
         .copied()
@@ -60,7 +72,7 @@ static REJECTED: Counter<Rejection> = Counter::__new(&CELLS.0);
 
 static META: Meta = Meta {
     name: "metricsmith_rejected_values_total",
-    help: "Values metricsmith instruments refused to record (NaN observations, negative counter increments, ...), by kind.",
+    help: "Values metricsmith instruments refused to record (NaN observations, negative counter increments, ...) or a scrape could not read consistently, by kind.",
     file: file!(),
     line: line!(),
     module: module_path!(),

@@ -7,6 +7,7 @@ mod float_cell;
 mod gauge;
 mod histogram;
 mod info;
+mod patience;
 mod seqlock;
 pub(crate) mod shard;
 mod state_set;
