@@ -597,6 +597,8 @@ trait PerFunctionSite: Site + Sized {
     fn sites() -> &'static [&'static Self];
     /// Reads the sum of `sites` (one function) into `out`.
     fn read(sites: &[&'static Self], out: &mut Sample);
+    /// In a forked child: repairs this site's storage (see `Family::repair_after_fork`).
+    fn repair_after_fork(&'static self) {}
 }
 
 impl PerFunctionSite for TimedSite {
@@ -611,6 +613,10 @@ impl PerFunctionSite for TimedSite {
         // Same-named functions in one module add up into one series.
         (out.count, out.sum) =
             HistogramSeries::read_all(sites.iter().map(|site| site.series()), &mut out.cumulative_buckets);
+    }
+
+    fn repair_after_fork(&'static self) {
+        self.series().repair_after_fork();
     }
 }
 
@@ -662,6 +668,10 @@ impl<S: PerFunctionSite> Family for PerFunctionFamily<S> {
         if let Some(function) = self.series().get(series) {
             S::read(&function.sites, out);
         }
+    }
+    fn repair_after_fork(&self) {
+        // The link-time slice, not `series()`: that is built lazily, with allocation.
+        S::sites().iter().for_each(|site| site.repair_after_fork());
     }
 }
 

@@ -213,9 +213,26 @@ impl Registry {
     }
 }
 
+/// In a forked child: repairs every registered family (`Family::repair_after_fork`),
+/// walking the link-time slice, not the lazily built registry.
+fn repair_after_fork() {
+    for registration in REGISTRY.iter() {
+        match registration {
+            Registration::Metric { family, .. } => family.repair_after_fork(),
+            Registration::Group(group) => group.families(&mut |_, family| family.repair_after_fork()),
+        }
+    }
+}
+
+#[allow(unsafe_code)] // linkme places the hook in a link section.
+#[linkme::distributed_slice(crate::metrics::fork::FORK_HOOKS)]
+static REPAIR_AFTER_FORK: crate::metrics::fork::ForkHook =
+    crate::metrics::fork::ForkHook::in_child(crate::metrics::fork::Stage::Repair, repair_after_fork);
+
 /// The process-wide registry, built from the link-time slice on first use.
 pub(crate) fn registry() -> &'static Registry {
     static REGISTRY_CELL: OnceLock<Registry> = OnceLock::new();
+    crate::metrics::fork::install();
     REGISTRY_CELL.get_or_init(|| {
         let registry = Registry::build(&REGISTRY);
         for duplicate in &registry.duplicates {

@@ -327,6 +327,11 @@ impl HistogramSeries {
         out
     }
 
+    /// In a forked child: repairs this series in every shard (see `seqlock::repair`).
+    pub(crate) fn repair_after_fork(self) {
+        self.shards().for_each(seqlock::repair);
+    }
+
     /// Reads a consistent snapshot: `out` becomes the cumulative bucket counts (`+Inf`
     /// last); returns the count and the sum. `out`'s capacity is reused as scratch.
     pub(crate) fn read_cumulative(self, out: &mut Vec<u64>) -> (u64, f64) {
@@ -417,6 +422,9 @@ impl<L: LabelSet> Family for Histogram<L> {
         if series < L::CARDINALITY {
             (out.count, out.sum) = self.series_at(series).read_cumulative(&mut out.cumulative_buckets);
         }
+    }
+    fn repair_after_fork(&self) {
+        (0..L::CARDINALITY).for_each(|series| self.series_at(series).repair_after_fork());
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         let cells = self.series_at(series).cells;

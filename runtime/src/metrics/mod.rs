@@ -4,6 +4,7 @@
 mod callback;
 mod counter;
 mod float_cell;
+pub(crate) mod fork;
 mod gauge;
 mod histogram;
 mod info;

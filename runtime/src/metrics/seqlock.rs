@@ -17,7 +17,8 @@
 //! simply adds its own. Readers never write, so a scrape never slows observers down;
 //! a reader retries, with bounded patience, while observations are in flight, and if a
 //! writer never finishes (a thread stopped mid-write) it returns the values as read
-//! and says so.
+//! and says so. A forked child first [repairs](repair) what threads that did not survive
+//! the fork left in flight.
 //!
 //! The functions are generic over [`Atom`] so the `loom` model in the tests checks
 //! exactly this code.
@@ -159,6 +160,19 @@ pub(crate) fn read<A: Atom>(
     }
 }
 
+/// In a forked child, before anything else runs: counts as started only what the
+/// buckets hold, so that observations left in flight by threads that did not survive
+/// the fork no longer keep the series from reading consistently. Such an observation
+/// (at most one per vanished thread) is then counted nowhere, but its value may already
+/// be in the sum: the writer adds the sum before the count.
+pub(crate) fn repair<A: Atom>(series: &[A]) {
+    let Some((started, buckets, _)) = parts(series) else { return };
+    let total = buckets.iter().fold(0u64, |total, cell| total.wrapping_add(cell.load(Ordering::Relaxed)));
+    if started.load(Ordering::Relaxed) != total {
+        started.store(total, Ordering::Relaxed);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,10 +209,11 @@ mod tests {
         assert_eq!(counts, [7]);
     }
 
-    /// A write that never finishes (its thread stopped) makes a reader give up and say
-    /// so, with the values as they are.
+    /// A write that never finishes (its thread stopped, or gone in a fork) makes a
+    /// reader give up and say so, with the values as they are; [`repair`] makes the
+    /// series read consistently again.
     #[test]
-    fn an_unfinished_write_is_reported() {
+    fn an_unfinished_write_is_reported_then_repaired() {
         let cells = series(2);
         record_owned(&cells, 1, 2.0);
         // A write stopped after its `started` increment and its sum, before its count.
@@ -212,6 +227,11 @@ mod tests {
         });
         assert_eq!(snapshot, Snapshot { sum: 3.0, consistent: false });
         assert_eq!((counts, attempts), ([0, 1], 5), "it retried until told to stop");
+        repair(&cells);
+        assert!(read_now(&cells, &mut counts).consistent);
+        record_shared(&cells, 0, 1.0);
+        assert_eq!(read_now(&cells, &mut counts), Snapshot { sum: 4.0, consistent: true });
+        assert_eq!(counts, [1, 1]);
     }
 
     /// The model: an owner or a shared-shard writer against a reader (every snapshot

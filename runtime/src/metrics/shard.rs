@@ -16,6 +16,9 @@
 //! reads as the shared one, so a handler that interrupts the write and records sends its
 //! update to shard 0 — with read-modify-writes, beside the interrupted plain store — and
 //! the owned shard keeps its single writer.
+//!
+//! Forks: in a forked child only the forking thread lives on, so every other shard is
+//! released for the child's threads to claim; the values in it stay.
 
 use core::sync::atomic::{compiler_fence, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
@@ -174,8 +177,23 @@ pub(crate) fn with_current<R>(write: impl FnOnce(usize) -> R) -> R {
     result
 }
 
+/// In a forked child: only the forking thread survived, so only its shard stays
+/// claimed. The others keep their values (`EVER_CLAIMED` still lists them) and go to the
+/// child's next threads.
+pub(crate) fn release_vanished_threads_shards() {
+    let mine = SHARD.with(|shard| shard.load(Ordering::Relaxed)) & !BUSY;
+    let kept = if (1..=OWNED_SHARDS as u8).contains(&mine) { 1 << (mine - 1) } else { 0 };
+    CLAIMED.store(kept, Ordering::Relaxed);
+}
+
+#[allow(unsafe_code)] // linkme places the hook in a link section.
+#[linkme::distributed_slice(super::fork::FORK_HOOKS)]
+static RELEASE_AFTER_FORK: super::fork::ForkHook =
+    super::fork::ForkHook::in_child(super::fork::Stage::Repair, release_vanished_threads_shards);
+
 #[cold]
 fn claim() -> usize {
+    super::fork::install();
     // A recording that interrupts the claim (a signal handler's) uses the shared shard.
     SHARD.with(|cell| cell.store(BUSY, Ordering::Relaxed));
     compiler_fence(Ordering::SeqCst);
@@ -210,6 +228,12 @@ fn claim() -> usize {
     compiler_fence(Ordering::SeqCst);
     SHARD.with(|cell| cell.store(shard as u8, Ordering::Relaxed));
     shard
+}
+
+/// The owned shards claimed by live threads, one bit each.
+#[cfg(test)]
+pub(crate) fn claimed_bits() -> u32 {
+    CLAIMED.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]
