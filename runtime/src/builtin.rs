@@ -4,16 +4,16 @@
 //! from the user's crate, like any `#[metric]`.)
 
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::OnceLock;
 
 use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::functions::{COUNTED, COUNTED_META, IN_FLIGHT, IN_FLIGHT_META, TIMED, TIMED_META};
 use crate::registry::{registry, Registered, Registration, REGISTRY};
 use crate::rejections::RejectedValues;
+use crate::storage::race_once::RaceOnce;
 
 static REJECTED_META: Meta = Meta {
     name: "metricsmith_rejected_values_total",
-    help: "Values metricsmith instruments refused to record (NaN observations, negative counter increments, ...), by kind.",
+    help: "Values metricsmith instruments refused to record (NaN observations, negative counter increments, ...) or a scrape could not read consistently, by kind.",
     file: file!(),
     line: line!(),
     module: module_path!(),
@@ -22,7 +22,7 @@ static REJECTED_META: Meta = Meta {
 /// Collect failures per scrape-time family: one series per family whose values are read
 /// at scrape time (so none, and no output, when there is no such family).
 struct CollectFailures {
-    families: OnceLock<Vec<&'static Registered>>,
+    families: RaceOnce<Vec<&'static Registered>>,
 }
 
 impl CollectFailures {
@@ -55,7 +55,7 @@ impl Family for CollectFailures {
     }
 }
 
-static COLLECT_FAILURES: CollectFailures = CollectFailures { families: OnceLock::new() };
+static COLLECT_FAILURES: CollectFailures = CollectFailures { families: RaceOnce::new() };
 
 static COLLECT_FAILURES_META: Meta = Meta {
     name: "metricsmith_collect_failures_total",

@@ -6,14 +6,19 @@
 //! the program, known both to a series handle and to its family) and the bucket. Each
 //! key keeps only its latest exemplar, so the table holds at most one entry per counter
 //! series and histogram bucket, each at most 128 characters of label text.
+//!
+//! The table's lock is a [`ForkSafeLock`]: taken around a `fork` so a child finds the
+//! table whole, and given up on instead of waited for when its own thread holds it (a
+//! signal handler that interrupted an exemplar) or another thread holds it too long —
+//! the exemplar is then dropped and counted, its value still recorded.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use crate::family::Number;
 use crate::rejections::{self, Rejection};
+use crate::storage::fork::{self, ForkHook, ForkSafeLock, Stage, FORK_HOOKS};
 
 /// OpenMetrics' limit on the combined length of an exemplar's label names and values,
 /// in UTF-8 characters (code points).
@@ -60,7 +65,18 @@ impl<'a> Exemplar<'a> {
     }
 }
 
-static TABLE: Mutex<BTreeMap<Key, Stored>> = Mutex::new(BTreeMap::new());
+static TABLE: ForkSafeLock<BTreeMap<Key, Stored>> = ForkSafeLock::new(BTreeMap::new());
+
+#[allow(unsafe_code)] // linkme places the hook in a link section.
+#[linkme::distributed_slice(FORK_HOOKS)]
+static TABLE_AROUND_FORK: ForkHook = ForkHook::new(
+    Stage::Repair,
+    || TABLE.hold_for_fork(),
+    || TABLE.release_in_parent(),
+    // A table its vanished holder left half-changed is abandoned whole (leaked, not
+    // freed: its nodes may not be consistent); the child starts with none.
+    || TABLE.release_in_child(|table| core::mem::forget(core::mem::take(table))),
+);
 /// Whether any exemplar was ever recorded: a scrape without exemplars never locks.
 static RECORDED: AtomicBool = AtomicBool::new(false);
 
@@ -89,9 +105,12 @@ pub(crate) fn record(key: Key, labels: &[(&str, &str)], value: Number) {
         rejections::record(Rejection::InvalidExemplar);
         return;
     }
+    fork::install();
     let timestamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).ok();
-    // Nothing below panics, so a poisoned lock still holds a consistent table.
-    let mut table = TABLE.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(mut table) = TABLE.lock() else {
+        rejections::record(Rejection::DroppedExemplar);
+        return;
+    };
     let stored = table.entry(key).or_insert_with(|| Stored {
         text: String::new(),
         ends: Vec::new(),
@@ -118,9 +137,10 @@ pub(crate) fn any() -> bool {
     RECORDED.load(Ordering::Relaxed)
 }
 
-/// Calls `read` with the exemplar of `key`, if it has one.
+/// Calls `read` with the exemplar of `key`, if it has one. A table busy for too long
+/// leaves this scrape without the exemplar.
 pub(crate) fn with<R>(key: Key, read: impl FnOnce(Exemplar<'_>) -> R) -> Option<R> {
-    let table = TABLE.lock().unwrap_or_else(PoisonError::into_inner);
+    let table = TABLE.lock()?;
     table.get(&key).map(|stored| read(Exemplar { stored }))
 }
 

@@ -117,6 +117,11 @@ pub trait Family: Sync {
     fn exemplar_key(&self, _series: usize) -> Option<usize> {
         None
     }
+    /// In a forked child, before anything else runs: makes consistent what threads that
+    /// did not survive the fork left mid-update in this family's storage. Must not
+    /// allocate, lock or wait.
+    #[doc(hidden)]
+    fn repair_after_fork(&self) {}
     /// Whether the values are fetched at scrape time by [`collect`](Self::collect)
     /// (callback gauges, collectors, the process collector), which may fail.
     fn reads_at_scrape(&self) -> bool {

@@ -24,19 +24,29 @@ pub(crate) enum Rejection {
     /// An exemplar whose labels are invalid or longer than 128 characters (the value it
     /// came with is still recorded).
     InvalidExemplar,
+    /// An exemplar dropped because the exemplar table was busy: held by the thread a
+    /// signal handler interrupted, or by another thread for longer than 200 ms (the value
+    /// it came with is still recorded).
+    DroppedExemplar,
+    /// A histogram or summary series a scrape could not read as one consistent snapshot
+    /// within 200 ms (a thread stopped in the middle of an observation): that scrape
+    /// rendered it as read, its `_sum` possibly holding a value its counts do not.
+    InconsistentSnapshot,
     /// A family left out of every scrape because a hand-written label set or family gave
     /// names or values the formats cannot carry (counted once per family).
     InvalidFamily,
 }
 
 /// The `kind` label values, in [`Rejection`] order.
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 9] = [
     "nan_observation",
     "negative_observation",
     "invalid_counter_increment",
     "nan_gauge_delta",
     "label_index_out_of_range",
     "invalid_exemplar",
+    "dropped_exemplar",
+    "inconsistent_snapshot",
     "invalid_family",
 ];
 

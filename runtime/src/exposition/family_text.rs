@@ -1,18 +1,17 @@
 //! The text of a family that never changes: its series' label pairs and its histogram
 //! `le` labels, rendered and escaped on the first scrape and reused by every later one.
 
-use std::sync::OnceLock;
-
 use super::{escape, number, Format};
 use crate::registry::Registered;
+use crate::storage::race_once::RaceOnce;
 
 /// One family's rendered label text, filled on first use.
 #[derive(Default)]
 pub(super) struct FamilyText {
     /// `name="value",...` of every series.
-    series_labels: OnceLock<SeriesLabels>,
+    series_labels: RaceOnce<SeriesLabels>,
     /// Histograms: `le="…"} ` of every bucket (`+Inf` last), per text format.
-    bucket_labels: [OnceLock<Vec<Box<[u8]>>>; 2],
+    bucket_labels: [RaceOnce<Vec<Box<[u8]>>>; 2],
 }
 
 struct SeriesLabels {

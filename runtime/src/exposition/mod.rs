@@ -11,10 +11,10 @@ mod tests;
 mod text;
 
 use core::cell::RefCell;
-use std::sync::OnceLock;
 
 use crate::family::{Family, Meta, Sample};
 use crate::registry::{registry, Registered};
+use crate::storage::race_once::RaceOnce;
 use family_text::FamilyText;
 
 /// An exposition format.
@@ -156,7 +156,7 @@ pub(crate) fn render_with_scratch(format: Format, families: Families, out: &mut 
 }
 
 fn render_registry(format: Format, families: Families, sample: &mut Sample, out: &mut Vec<u8>) {
-    static TEXTS: OnceLock<Vec<FamilyText>> = OnceLock::new();
+    static TEXTS: RaceOnce<Vec<FamilyText>> = RaceOnce::new();
     let metrics = registry().all();
     let texts = TEXTS.get_or_init(|| metrics.iter().map(|_| FamilyText::default()).collect());
     // A family without series (e.g. `function_calls_total` when no function is

@@ -2,13 +2,12 @@
 //! `function_calls_concurrent`: one series per instrumented function (per `result` for
 //! the counter), read from the functions' sites. `builtin` registers them.
 
-use std::sync::OnceLock;
-
 use super::sites::{CountedSite, InFlightSite, TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES};
 use super::{CallResult, RESULTS};
 use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::instruments::{HistogramSeries, DEFAULT_BUCKETS};
 use crate::labels::LabelValue;
+use crate::storage::race_once::RaceOnce;
 
 /// What the families need of a site: which function it is.
 pub(crate) trait Site: Sync + 'static {
@@ -52,7 +51,7 @@ fn by_function<S: Site>(sites: &[&'static S]) -> Vec<Function<S>> {
 
 /// `function_calls_total`: one series per function and applicable `result`.
 pub(crate) struct CountedFamily {
-    series: OnceLock<Vec<(Function<CountedSite>, CallResult)>>,
+    series: RaceOnce<Vec<(Function<CountedSite>, CallResult)>>,
 }
 
 impl CountedFamily {
@@ -108,6 +107,8 @@ pub(crate) trait PerFunctionSite: Site + Sized {
     fn sites() -> &'static [&'static Self];
     /// Reads the sum of `sites` (one function) into `out`.
     fn read(sites: &[&'static Self], out: &mut Sample);
+    /// In a forked child: repairs this site's storage (see `Family::repair_after_fork`).
+    fn repair_after_fork(&'static self) {}
 }
 
 impl PerFunctionSite for TimedSite {
@@ -122,6 +123,10 @@ impl PerFunctionSite for TimedSite {
         // Same-named functions in one module add up into one series.
         (out.count, out.sum) =
             HistogramSeries::read_all(sites.iter().map(|site| site.series()), &mut out.cumulative_buckets);
+    }
+
+    fn repair_after_fork(&'static self) {
+        self.series().repair_after_fork();
     }
 }
 
@@ -138,12 +143,12 @@ impl PerFunctionSite for InFlightSite {
 }
 
 pub(crate) struct PerFunctionFamily<S: 'static> {
-    series: OnceLock<Vec<Function<S>>>,
+    series: RaceOnce<Vec<Function<S>>>,
 }
 
 impl<S: PerFunctionSite> PerFunctionFamily<S> {
     const fn new() -> Self {
-        PerFunctionFamily { series: OnceLock::new() }
+        PerFunctionFamily { series: RaceOnce::new() }
     }
 
     fn series(&self) -> &[Function<S>] {
@@ -174,9 +179,13 @@ impl<S: PerFunctionSite> Family for PerFunctionFamily<S> {
             S::read(&function.sites, out);
         }
     }
+    fn repair_after_fork(&self) {
+        // The link-time slice, not `series()`: that is built lazily, with allocation.
+        S::sites().iter().for_each(|site| site.repair_after_fork());
+    }
 }
 
-pub(crate) static COUNTED: CountedFamily = CountedFamily { series: OnceLock::new() };
+pub(crate) static COUNTED: CountedFamily = CountedFamily { series: RaceOnce::new() };
 pub(crate) static TIMED: PerFunctionFamily<TimedSite> = PerFunctionFamily::new();
 pub(crate) static IN_FLIGHT: PerFunctionFamily<InFlightSite> = PerFunctionFamily::new();
 

@@ -41,41 +41,38 @@ impl ShardedCell {
         }
     }
 
-    /// This thread's own cell, if the family is sharded and the thread owns a shard.
+    /// Adds to this thread's own cell with `owned` (a plain load and store: only this
+    /// thread writes it), or to the shared cell with `shared` (a read-modify-write). A
+    /// signal handler that interrupts `owned` and adds to this series goes to the shared
+    /// cell (see `shard::with_current`), so neither update overwrites the other.
     #[inline]
-    fn owned(self) -> Option<&'static AtomicU64> {
+    fn update(self, owned: impl FnOnce(&AtomicU64), shared: impl FnOnce(&AtomicU64)) {
+        let Some(first) = self.cells.first() else { return };
         if self.stride == 0 {
-            return None;
+            return shared(first);
         }
-        match shard::current() {
-            0 => None,
-            shard => self.cells.get(shard * self.stride),
-        }
+        shard::with_current(|shard| match self.cells.get(shard * self.stride) {
+            Some(cell) if shard != 0 => owned(cell),
+            _ => shared(first),
+        });
     }
 
     #[inline]
     fn add(self, amount: u64) {
-        match self.owned() {
-            // Only this thread writes the cell: no read-modify-write needed.
-            Some(cell) => cell.store(cell.load(Relaxed).wrapping_add(amount), Relaxed),
-            None => {
-                if let Some(cell) = self.cells.first() {
-                    cell.fetch_add(amount, Relaxed);
-                }
-            }
-        }
+        self.update(
+            |cell| cell.store(cell.load(Relaxed).wrapping_add(amount), Relaxed),
+            |cell| {
+                cell.fetch_add(amount, Relaxed);
+            },
+        );
     }
 
     #[inline]
     fn add_float(self, amount: f64) {
-        match self.owned() {
-            Some(cell) => float_cell::store(cell, float_cell::load(cell) + amount),
-            None => {
-                if let Some(cell) = self.cells.first() {
-                    float_cell::add(cell, amount);
-                }
-            }
-        }
+        self.update(
+            |cell| float_cell::store(cell, float_cell::load(cell) + amount),
+            |cell| float_cell::add(cell, amount),
+        );
     }
 
     /// Where this series' exemplars are filed: the address of its shared-shard cell;

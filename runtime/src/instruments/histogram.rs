@@ -7,8 +7,15 @@ use crate::exemplars;
 use crate::family::{Family, MetricType, Number, Sample};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
+use crate::storage::patience::Patience;
 use crate::storage::shard::{self, Layout, SeriesCells};
 use crate::storage::{float_cell, seqlock};
+
+/// How long a scrape retries a series whose observations stay in flight (their thread
+/// stopped mid-write) before it renders the values as read and counts
+/// `metricsmith_rejected_values_total{kind="inconsistent_snapshot"}`. Generous: a thread
+/// preempted mid-write runs again long before.
+const READ_PATIENCE: Duration = Duration::from_millis(200);
 
 /// Prometheus' default buckets, in seconds: `.005 .01 .025 .05 .1 .25 .5 1 2.5 5 10`.
 pub const DEFAULT_BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -267,8 +274,16 @@ impl HistogramSeries {
     /// Adds `value` (already accepted) to its bucket in this thread's shard.
     #[inline]
     fn record(self, value: f64) {
+        if self.stride == 0 {
+            self.record_in(0, value);
+        } else {
+            shard::with_current(|shard| self.record_in(shard, value));
+        }
+    }
+
+    #[inline]
+    fn record_in(self, shard: usize, value: f64) {
         let per_series = self.per_series();
-        let shard = if self.stride == 0 { 0 } else { shard::current() };
         let start = shard * self.stride;
         let Some(series) = self.cells.get(start..start + per_series) else { return };
         // The bucket search comes after the shard lookup, right before the write, so its
@@ -310,6 +325,11 @@ impl HistogramSeries {
         out
     }
 
+    /// In a forked child: repairs this series in every shard (see `seqlock::repair`).
+    pub(crate) fn repair_after_fork(self) {
+        self.shards().for_each(seqlock::repair);
+    }
+
     /// Reads a consistent snapshot: `out` becomes the cumulative bucket counts (`+Inf`
     /// last); returns the count and the sum. `out`'s capacity is reused as scratch.
     pub(crate) fn read_cumulative(self, out: &mut Vec<u64>) -> (u64, f64) {
@@ -328,7 +348,12 @@ impl HistogramSeries {
         let mut sum = 0.0;
         for series in all.filter(|series| series.bounds.len() + 1 == buckets) {
             for cells in series.shards() {
-                sum += seqlock::read(cells, shard_counts);
+                let mut patience = Patience::new(READ_PATIENCE);
+                let snapshot = seqlock::read(cells, shard_counts, || patience.wait());
+                if !snapshot.consistent {
+                    rejections::record(Rejection::InconsistentSnapshot);
+                }
+                sum += snapshot.sum;
                 for (total, count) in totals.iter_mut().zip(shard_counts.iter()) {
                     *total = total.wrapping_add(*count);
                 }
@@ -387,6 +412,9 @@ impl<L: LabelSet> Family for Histogram<L> {
         if series < L::COMBINATIONS {
             (out.count, out.sum) = self.series_at(series).read_cumulative(&mut out.cumulative_buckets);
         }
+    }
+    fn repair_after_fork(&self) {
+        (0..L::COMBINATIONS).for_each(|series| self.series_at(series).repair_after_fork());
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         let cells = self.series_at(series).cells;

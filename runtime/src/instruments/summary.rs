@@ -102,4 +102,7 @@ impl<L: LabelSet> Family for Summary<L> {
             out.cumulative_buckets.clear();
         }
     }
+    fn repair_after_fork(&self) {
+        self.inner.repair_after_fork();
+    }
 }

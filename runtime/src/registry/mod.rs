@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::OnceLock;
 
 use crate::family::{Family, Group, Meta, MetricType};
 use crate::rejections::{self, Rejection};
+use crate::storage::fork;
+use crate::storage::race_once::RaceOnce;
 
 mod validation;
 pub use validation::InvalidFamily;
@@ -47,7 +48,9 @@ pub(crate) struct Registered {
     pub(crate) unit: Option<&'static str>,
     pub(crate) label_names: Vec<&'static str>,
     /// Whether the formats can carry it, checked on first use.
-    validity: OnceLock<Result<(), String>>,
+    validity: RaceOnce<Result<(), String>>,
+    /// Whether its invalidity was reported (once per family).
+    invalid_reported: AtomicBool,
     /// Scrapes that left this family out because reading its values failed.
     pub(crate) collect_failures: AtomicU64,
     /// Whether a failure was already reported on stderr (once per family).
@@ -72,7 +75,8 @@ impl Registered {
             family_name,
             unit: metricsmith_naming::unit_of(family_name),
             label_names,
-            validity: OnceLock::new(),
+            validity: RaceOnce::new(),
+            invalid_reported: AtomicBool::new(false),
             collect_failures: AtomicU64::new(0),
             failure_reported: AtomicBool::new(false),
         }
@@ -93,25 +97,14 @@ impl Registered {
     }
 
     fn invalid(&self) -> Option<&str> {
-        self.validity
-            .get_or_init(|| {
-                let checked = self.check();
-                if let Err(problem) = &checked {
-                    rejections::record(Rejection::InvalidFamily);
-                    eprintln!(
-                        "metricsmith: {}",
-                        InvalidFamily {
-                            name: self.meta.name,
-                            declared_at: self.site(),
-                            problem: problem.clone()
-                        }
-                    );
-                }
-                checked
-            })
-            .as_ref()
-            .err()
-            .map(String::as_str)
+        let problem = self.validity.get_or_init(|| self.check()).as_ref().err()?;
+        if !self.invalid_reported.swap(true, Relaxed) {
+            rejections::record(Rejection::InvalidFamily);
+            let invalid =
+                InvalidFamily { name: self.meta.name, declared_at: self.site(), problem: problem.clone() };
+            eprintln!("metricsmith: {invalid}");
+        }
+        Some(problem)
     }
 
     /// Where it is declared: `file:line`.
@@ -302,18 +295,36 @@ impl Registry {
     }
 }
 
+/// In a forked child: repairs every registered family (`Family::repair_after_fork`),
+/// walking the link-time slice, not the lazily built registry.
+fn repair_after_fork() {
+    for registration in REGISTRY.iter() {
+        match registration {
+            Registration::Metric { family, .. } => family.repair_after_fork(),
+            Registration::Group(group) => group.families(&mut |_, family| family.repair_after_fork()),
+        }
+    }
+}
+
+#[allow(unsafe_code)] // linkme places the hook in a link section.
+#[linkme::distributed_slice(fork::FORK_HOOKS)]
+static REPAIR_AFTER_FORK: fork::ForkHook = fork::ForkHook::in_child(fork::Stage::Repair, repair_after_fork);
+
 /// The process-wide registry, built from the link-time slice on first use.
 pub(crate) fn registry() -> &'static Registry {
-    static REGISTRY_CELL: OnceLock<Registry> = OnceLock::new();
-    REGISTRY_CELL.get_or_init(|| {
-        let registry = Registry::build(&REGISTRY);
+    // Built by whichever thread gets there first, waiting for no other (see `RaceOnce`).
+    static REGISTRY_CELL: RaceOnce<Registry> = RaceOnce::new();
+    static DUPLICATES_REPORTED: AtomicBool = AtomicBool::new(false);
+    fork::install();
+    let registry = REGISTRY_CELL.get_or_init(|| Registry::build(&REGISTRY));
+    if !DUPLICATES_REPORTED.load(Relaxed) && !DUPLICATES_REPORTED.swap(true, Relaxed) {
         for duplicate in &registry.duplicates {
             // A duplicate that got past the compile-time and link-time checks (two
             // versions of one crate, say) must not stay silent.
             eprintln!("metricsmith: {duplicate}");
         }
-        registry
-    })
+    }
+    registry
 }
 
 /// Checks the registry: `Err` lists every metric declared twice or colliding with another

@@ -4,6 +4,9 @@
 //! bits. The layer below the instruments: it knows nothing of labels, names or formats.
 
 pub(crate) mod float_cell;
+pub(crate) mod fork;
+pub(crate) mod patience;
+pub(crate) mod race_once;
 pub(crate) mod seqlock;
 pub(crate) mod shard;
 

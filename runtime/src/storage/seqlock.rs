@@ -1,27 +1,38 @@
 //! The core of a histogram (or summary) series in one shard: bucket counts and a sum
-//! that a scrape always reads as one consistent snapshot.
+//! that a scrape reads as one consistent snapshot, and that writers update without ever
+//! waiting.
 //!
-//! A series is `[sequence, bucket_0 … bucket_n, sum]`, the last bucket being the
-//! overflow (`+Inf`) one. A writer makes the sequence odd, updates one bucket and the
-//! sum, and makes it even again; a reader retries until it read the cells between two
-//! equal, even sequence values (a seqlock). An owned shard has exactly one writer, which
-//! updates with plain loads and stores; the shared shard's writers take turns by
-//! moving the sequence from even to odd with a compare-and-swap. Readers never write,
-//! so a scrape never slows observers down, and no observer ever waits for a scrape.
+//! A series is `[started, bucket_0 … bucket_n, sum]`, the last bucket being the
+//! overflow (`+Inf`) one. A writer counts its observation in `started`, adds its value to
+//! the sum, and only then counts it in its bucket. A reader accepts what it read when
+//! `started` is the same before and after and equals the total of the buckets it read:
+//! then every observation counted as started is in those buckets and its value in that
+//! sum, and no other observation is in either. An owned shard has exactly one writer,
+//! which updates with plain loads and stores; the shared shard's writers update with
+//! atomic read-modify-writes, side by side.
+//!
+//! So no writer ever waits — not for another thread, and not for itself: a signal
+//! handler that observes while it interrupts its thread's observation of the same
+//! series (on the shared shard; owned shards send it there, see `shard::with_current`)
+//! simply adds its own. Readers never write, so a scrape never slows observers down;
+//! a reader retries, with bounded patience, while observations are in flight, and if a
+//! writer never finishes (a thread stopped mid-write) it returns the values as read
+//! and says so. A forked child first [repairs](repair) what threads that did not survive
+//! the fork left in flight.
 //!
 //! The functions are generic over [`Atom`] so the `loom` model in the tests checks
 //! exactly this code.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
-/// The atomic operations the seqlock needs; `core`'s in the program, loom's in tests.
+/// The atomic operations the series need; `core`'s in the program, loom's in tests.
 pub(crate) trait Atom {
     fn load(&self, order: Ordering) -> u64;
-    /// A load by the cell's only writer of the moment (an owned shard's thread, or the
-    /// shared shard's writer whose turn it is): it sees its own and its predecessors'
+    /// A load by the cell's only writer (an owned shard's thread): it sees its own
     /// stores. loom checks that claim; it also explores more interleavings this way.
     fn writer_load(&self) -> u64;
     fn store(&self, value: u64, order: Ordering);
+    fn fetch_add(&self, value: u64, order: Ordering) -> u64;
     fn compare_exchange_weak(
         &self,
         current: u64,
@@ -30,8 +41,6 @@ pub(crate) trait Atom {
         failure: Ordering,
     ) -> Result<u64, u64>;
     fn fence(order: Ordering);
-    /// Called while waiting for another thread's write to finish.
-    fn back_off(attempt: u32);
 }
 
 impl Atom for AtomicU64 {
@@ -48,6 +57,10 @@ impl Atom for AtomicU64 {
         AtomicU64::store(self, value, order)
     }
     #[inline]
+    fn fetch_add(&self, value: u64, order: Ordering) -> u64 {
+        AtomicU64::fetch_add(self, value, order)
+    }
+    #[inline]
     fn compare_exchange_weak(
         &self,
         current: u64,
@@ -61,99 +74,102 @@ impl Atom for AtomicU64 {
     fn fence(order: Ordering) {
         core::sync::atomic::fence(order)
     }
-    #[cold]
-    fn back_off(attempt: u32) {
-        // A write takes a few nanoseconds; only a writer preempted mid-write makes us
-        // wait longer, and then its thread needs the CPU.
-        if attempt < 64 {
-            core::hint::spin_loop();
-        } else {
-            std::thread::yield_now();
-        }
-    }
 }
 
-/// Cells per series besides the buckets: the sequence and the sum.
+/// Cells per series besides the buckets: `started` and the sum.
 pub(crate) const FIXED_CELLS: usize = 2;
 
-/// Splits a series into sequence, buckets and sum; `None` if it is too short.
+/// Splits a series into `started`, buckets and sum; `None` if it is too short.
 #[inline]
 fn parts<A>(series: &[A]) -> Option<(&A, &[A], &A)> {
-    let (sequence, rest) = series.split_first()?;
+    let (started, rest) = series.split_first()?;
     let (sum, buckets) = rest.split_last()?;
-    Some((sequence, buckets, sum))
-}
-
-#[inline]
-fn add_observation<A: Atom>(buckets: &[A], bucket: usize, sum: &A, value: f64) {
-    if let Some(cell) = buckets.get(bucket) {
-        cell.store(cell.writer_load().wrapping_add(1), Ordering::Relaxed);
-    }
-    sum.store((f64::from_bits(sum.writer_load()) + value).to_bits(), Ordering::Relaxed);
+    Some((started, buckets, sum))
 }
 
 /// Records into a shard only the calling thread writes.
 #[inline]
 pub(crate) fn record_owned<A: Atom>(series: &[A], bucket: usize, value: f64) {
-    let Some((sequence, buckets, sum)) = parts(series) else { return };
-    let start = sequence.writer_load();
-    sequence.store(start.wrapping_add(1), Ordering::Relaxed);
-    // Orders the odd sequence before the cell stores (see `read`).
+    let Some((started, buckets, sum)) = parts(series) else { return };
+    let Some(count) = buckets.get(bucket) else { return };
+    started.store(started.writer_load().wrapping_add(1), Ordering::Relaxed);
+    // Orders `started` before the sum and the count (see `read`).
     A::fence(Ordering::Release);
-    add_observation(buckets, bucket, sum, value);
-    sequence.store(start.wrapping_add(2), Ordering::Release);
+    sum.store((f64::from_bits(sum.writer_load()) + value).to_bits(), Ordering::Relaxed);
+    // Release: whoever reads this count also reads the sum that goes with it.
+    count.store(count.writer_load().wrapping_add(1), Ordering::Release);
 }
 
-/// Records into the shared shard, taking turns with its other writers.
+/// Records into the shared shard, beside its other writers (and a signal handler
+/// interrupting this one): the same steps as [`record_owned`], each atomic.
 #[inline]
 pub(crate) fn record_shared<A: Atom>(series: &[A], bucket: usize, value: f64) {
-    let Some((sequence, buckets, sum)) = parts(series) else { return };
-    let mut current = sequence.load(Ordering::Relaxed);
-    let mut attempt = 0;
-    loop {
-        if current & 1 == 0 {
-            // Acquire: see the previous writer's cells before adding to them.
-            match sequence.compare_exchange_weak(
-                current,
-                current.wrapping_add(1),
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => break,
-                Err(actual) => current = actual,
-            }
-        } else {
-            A::back_off(attempt);
-            attempt = attempt.saturating_add(1);
-            current = sequence.load(Ordering::Relaxed);
-        }
-    }
+    let Some((started, buckets, sum)) = parts(series) else { return };
+    let Some(count) = buckets.get(bucket) else { return };
+    started.fetch_add(1, Ordering::Relaxed);
     A::fence(Ordering::Release);
-    add_observation(buckets, bucket, sum, value);
-    sequence.store(current.wrapping_add(2), Ordering::Release);
+    // There is no atomic float add.
+    let mut current = sum.load(Ordering::Relaxed);
+    while let Err(actual) = sum.compare_exchange_weak(
+        current,
+        (f64::from_bits(current) + value).to_bits(),
+        Ordering::Relaxed,
+        Ordering::Relaxed,
+    ) {
+        current = actual;
+    }
+    count.fetch_add(1, Ordering::Release);
+}
+
+/// What [`read`] returns besides the bucket counts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Snapshot {
+    pub(crate) sum: f64,
+    /// `false`: `keep_trying` gave up with observations still in flight; the counts and
+    /// sum are as last read, and the sum may hold values whose counts it does not.
+    pub(crate) consistent: bool,
 }
 
 /// Reads one consistent snapshot of a series: copies its bucket counts into `counts`
-/// (which has one slot per bucket) and returns its sum.
-pub(crate) fn read<A: Atom>(series: &[A], counts: &mut [u64]) -> f64 {
-    let Some((sequence, buckets, sum)) = parts(series) else { return 0.0 };
-    let mut attempt = 0;
+/// (which has one slot per bucket) and returns its sum. While observations are in
+/// flight it retries as long as `keep_trying` (which waits a little) returns `true`.
+pub(crate) fn read<A: Atom>(
+    series: &[A],
+    counts: &mut [u64],
+    mut keep_trying: impl FnMut() -> bool,
+) -> Snapshot {
+    let Some((started, buckets, sum)) = parts(series) else { return Snapshot { sum: 0.0, consistent: true } };
     loop {
-        let before = sequence.load(Ordering::Acquire);
-        if before & 1 == 0 {
-            for (count, cell) in counts.iter_mut().zip(buckets) {
-                *count = cell.load(Ordering::Relaxed);
-            }
-            let total = f64::from_bits(sum.load(Ordering::Relaxed));
-            // If any load above saw a write made after a writer's odd sequence, this
-            // fence makes that odd sequence (or a later one) visible below.
-            A::fence(Ordering::Acquire);
-            if sequence.load(Ordering::Relaxed) == before {
-                return total;
-            }
+        let before = started.load(Ordering::Relaxed);
+        let mut total = 0u64;
+        for (count, cell) in counts.iter_mut().zip(buckets) {
+            *count = cell.load(Ordering::Relaxed);
+            total = total.wrapping_add(*count);
         }
-        A::back_off(attempt);
-        attempt = attempt.saturating_add(1);
+        // With the writers' release: the sum below holds the value of every observation
+        // whose count was read above.
+        A::fence(Ordering::Acquire);
+        let value = f64::from_bits(sum.load(Ordering::Relaxed));
+        // If a load above saw any write of an observation made after its `started`
+        // increment, this fence makes that increment visible below.
+        A::fence(Ordering::Acquire);
+        let consistent = total == before && started.load(Ordering::Relaxed) == before;
+        if consistent || !keep_trying() {
+            return Snapshot { sum: value, consistent };
+        }
+    }
+}
+
+/// In a forked child, before anything else runs: counts as started only what the
+/// buckets hold, so that observations left in flight by threads that did not survive
+/// the fork no longer keep the series from reading consistently. Such an observation
+/// (at most one per vanished thread) is then counted nowhere, but its value may already
+/// be in the sum: the writer adds the sum before the count.
+pub(crate) fn repair<A: Atom>(series: &[A]) {
+    let Some((started, buckets, _)) = parts(series) else { return };
+    let total = buckets.iter().fold(0u64, |total, cell| total.wrapping_add(cell.load(Ordering::Relaxed)));
+    if started.load(Ordering::Relaxed) != total {
+        started.store(total, Ordering::Relaxed);
     }
 }
 
@@ -165,6 +181,10 @@ mod tests {
         (0..buckets + FIXED_CELLS).map(|_| AtomicU64::new(0)).collect()
     }
 
+    fn read_now(series: &[AtomicU64], counts: &mut [u64]) -> Snapshot {
+        read(series, counts, || false)
+    }
+
     #[test]
     fn owned_and_shared_writes_are_read_back() {
         let cells = series(3);
@@ -172,25 +192,52 @@ mod tests {
         record_shared(&cells, 2, 4.0);
         record_owned(&cells, 2, 1.0);
         let mut counts = [0; 3];
-        assert_eq!(read(&cells, &mut counts), 5.5);
+        assert_eq!(read_now(&cells, &mut counts), Snapshot { sum: 5.5, consistent: true });
         assert_eq!(counts, [1, 0, 2]);
-        assert_eq!(cells[0].load(Ordering::Relaxed), 6, "three writes, each +2 on the sequence");
+        assert_eq!(cells[0].load(Ordering::Relaxed), 3, "three observations started");
     }
 
     #[test]
-    fn short_series_are_ignored_not_indexed() {
+    fn short_series_and_buckets_out_of_range_are_ignored_not_indexed() {
         let cells = series(0);
         record_owned(&cells[..1], 0, 1.0);
         record_shared(&cells, 5, 1.0);
+        record_owned(&cells, 0, 1.0);
+        assert!(cells.iter().all(|cell| cell.load(Ordering::Relaxed) == 0), "nothing started or added");
         let mut counts = [7; 1];
-        assert_eq!(read(&cells[..1], &mut counts), 0.0);
+        assert_eq!(read_now(&cells[..1], &mut counts).sum, 0.0);
         assert_eq!(counts, [7]);
     }
 
+    /// A write that never finishes (its thread stopped, or gone in a fork) makes a
+    /// reader give up and say so, with the values as they are; [`repair`] makes the
+    /// series read consistently again.
+    #[test]
+    fn an_unfinished_write_is_reported_then_repaired() {
+        let cells = series(2);
+        record_owned(&cells, 1, 2.0);
+        // A write stopped after its `started` increment and its sum, before its count.
+        cells[0].fetch_add(1, Ordering::Relaxed);
+        cells[3].store(3.0f64.to_bits(), Ordering::Relaxed);
+        let mut counts = [0; 2];
+        let mut attempts = 0;
+        let snapshot = read(&cells, &mut counts, || {
+            attempts += 1;
+            attempts < 5
+        });
+        assert_eq!(snapshot, Snapshot { sum: 3.0, consistent: false });
+        assert_eq!((counts, attempts), ([0, 1], 5), "it retried until told to stop");
+        repair(&cells);
+        assert!(read_now(&cells, &mut counts).consistent);
+        record_shared(&cells, 0, 1.0);
+        assert_eq!(read_now(&cells, &mut counts), Snapshot { sum: 4.0, consistent: true });
+        assert_eq!(counts, [1, 1]);
+    }
+
     /// The model: an owner or a shared-shard writer against a reader (every snapshot
-    /// the reader accepts has a sum that matches its counts exactly), and two shared
-    /// writers against each other (no lost update). Each model fails if the fence, the
-    /// sequence check or the turn-taking `Acquire` is taken out.
+    /// the reader accepts has a sum that matches its counts exactly), and shared writers
+    /// against each other (no lost update, also with a reader). Each model fails if a
+    /// fence, the release of a count, or a check of the reader is taken out.
     mod model {
         use super::super::*;
         use loom::sync::atomic::AtomicU64 as LoomU64;
@@ -209,6 +256,9 @@ mod tests {
             fn store(&self, value: u64, order: Ordering) {
                 LoomU64::store(self, value, order)
             }
+            fn fetch_add(&self, value: u64, order: Ordering) -> u64 {
+                LoomU64::fetch_add(self, value, order)
+            }
             fn compare_exchange_weak(
                 &self,
                 current: u64,
@@ -220,9 +270,6 @@ mod tests {
             }
             fn fence(order: Ordering) {
                 loom::sync::atomic::fence(order)
-            }
-            fn back_off(_: u32) {
-                loom::thread::yield_now();
             }
         }
 
@@ -239,12 +286,17 @@ mod tests {
         }
 
         /// Every observation is 1.0 into bucket 0 or 1: a consistent snapshot has
-        /// `sum == count`.
+        /// `sum == count`. The reader retries until it has one (loom runs the writers
+        /// meanwhile).
         fn assert_consistent(series: &[LoomU64]) -> u64 {
             let mut counts = [0u64; 2];
-            let sum = read(series, &mut counts);
+            let snapshot = read(series, &mut counts, || {
+                loom::thread::yield_now();
+                true
+            });
             let count = counts[0] + counts[1];
-            assert_eq!(sum, count as f64, "sum {sum} with counts {counts:?}");
+            assert!(snapshot.consistent);
+            assert_eq!(snapshot.sum, count as f64, "sum {} with counts {counts:?}", snapshot.sum);
             count
         }
 
@@ -284,8 +336,8 @@ mod tests {
             });
         }
 
-        /// Shared writers take turns: neither loses the other's update (and loom
-        /// checks each one's loads see the previous turn's stores).
+        /// Shared writers never wait for each other, and neither loses the other's
+        /// update.
         #[test]
         fn two_shared_writers() {
             model(|| {
@@ -297,8 +349,25 @@ mod tests {
                     writer.join().unwrap();
                 }
                 let mut counts = [0u64; 2];
-                assert_eq!(read(&series, &mut counts), 2.0, "no lost update");
-                assert_eq!(counts, [1, 1]);
+                assert_eq!(read(&series, &mut counts, || false), Snapshot { sum: 2.0, consistent: true });
+                assert_eq!(counts, [1, 1], "no lost update");
+            });
+        }
+
+        /// Two writers in flight at once (as a signal handler and the write it
+        /// interrupted are): the reader still accepts only whole snapshots.
+        #[test]
+        fn two_shared_writers_and_a_reader() {
+            model(|| {
+                let series = cells(2);
+                let writers: Vec<_> = (0..2)
+                    .map(|bucket| spawn_writer(&series, move |series| record_shared(series, bucket, 1.0)))
+                    .collect();
+                assert_consistent(&series);
+                for writer in writers {
+                    writer.join().unwrap();
+                }
+                assert_eq!(assert_consistent(&series), 2);
             });
         }
     }

@@ -11,9 +11,16 @@
 //! Memory: the shards are part of the family's zero-initialised static (`.bss`), so a
 //! shard costs resident memory only once a thread has written to it. Families larger
 //! than the limit are not sharded and cost exactly their cells.
+//!
+//! Signal handlers: while a thread writes its owned shard ([`with_current`]), its shard
+//! reads as the shared one, so a handler that interrupts the write and records sends its
+//! update to shard 0 — with read-modify-writes, beside the interrupted plain store — and
+//! the owned shard keeps its single writer.
+//!
+//! Forks: in a forked child only the forking thread lives on, so every other shard is
+//! released for the child's threads to claim; the values in it stay.
 
-use core::cell::Cell;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{compiler_fence, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 /// Shards a thread can own; the shared shard 0 comes on top.
 pub(crate) const OWNED_SHARDS: usize = 16;
@@ -100,11 +107,15 @@ static CLAIMED: AtomicU32 = AtomicU32::new(0);
 static EVER_CLAIMED: AtomicU32 = AtomicU32::new(0);
 
 const UNASSIGNED: u8 = u8::MAX;
+/// Added to `SHARD` while the thread writes its owned shard, or claims one: a recording
+/// that interrupts it (a signal handler's) then uses the shared shard.
+const BUSY: u8 = 0x40;
 
 thread_local! {
     /// This thread's shard: `UNASSIGNED` until it first records, then 0 (shared) or the
-    /// shard it owns. A `Cell<u8>` needs no destructor, so reading it is one load.
-    static SHARD: Cell<u8> = const { Cell::new(UNASSIGNED) };
+    /// shard it owns, plus `BUSY` while it writes it. Atomic so that a signal handler
+    /// may read it; const-initialised and without destructor, so reading it is one load.
+    static SHARD: AtomicU8 = const { AtomicU8::new(UNASSIGNED) };
     /// Registered when a shard is claimed: gives it back when the thread exits.
     static RELEASE: Release = const { Release };
 }
@@ -116,7 +127,7 @@ impl Drop for Release {
     fn drop(&mut self) {
         // Later recordings of this thread (from other thread-local destructors) go to the
         // shared shard: the next owner must be the only writer of this one.
-        let shard = SHARD.with(|shard| shard.replace(0));
+        let shard = SHARD.with(|shard| shard.swap(0, Ordering::Relaxed));
         if (1..=OWNED_SHARDS as u8).contains(&shard) {
             // Release: the next owner's plain loads see every store this thread made.
             CLAIMED.fetch_and(!(1 << (shard - 1)), Ordering::Release);
@@ -125,21 +136,62 @@ impl Drop for Release {
 }
 
 /// The calling thread's shard: 0 (the shared shard, written with atomic
-/// read-modify-writes) or `1..=OWNED_SHARDS`, which only this thread writes.
+/// read-modify-writes) or `1..=OWNED_SHARDS`, which only this thread writes — through
+/// [`with_current`].
 #[inline]
 pub(crate) fn current() -> usize {
-    let shard = SHARD.with(Cell::get);
-    if shard != UNASSIGNED {
+    let shard = SHARD.with(|shard| shard.load(Ordering::Relaxed));
+    if shard <= OWNED_SHARDS as u8 {
         shard as usize
-    } else {
+    } else if shard == UNASSIGNED {
         claim()
+    } else {
+        // `BUSY`: this recording interrupted the thread's own write to its shard.
+        0
     }
 }
 
+/// Runs `write` with the calling thread's shard (see [`current`]). While `write` runs on
+/// an owned shard, a recording that interrupts it on this thread — a signal handler's —
+/// goes to the shared shard instead, so an owned shard never has two writers.
+#[inline]
+pub(crate) fn with_current<R>(write: impl FnOnce(usize) -> R) -> R {
+    let shard = current();
+    if shard == 0 {
+        return write(0);
+    }
+    SHARD.with(|cell| cell.store(shard as u8 | BUSY, Ordering::Relaxed));
+    // A signal handler runs on this thread: keeping the compiler from moving the
+    // shard's stores across the marker is all the ordering it needs.
+    compiler_fence(Ordering::SeqCst);
+    let result = write(shard);
+    compiler_fence(Ordering::SeqCst);
+    SHARD.with(|cell| cell.store(shard as u8, Ordering::Relaxed));
+    result
+}
+
+/// In a forked child: only the forking thread survived, so only its shard stays
+/// claimed. The others keep their values (`EVER_CLAIMED` still lists them) and go to the
+/// child's next threads.
+pub(crate) fn release_vanished_threads_shards() {
+    let mine = SHARD.with(|shard| shard.load(Ordering::Relaxed)) & !BUSY;
+    let kept = if (1..=OWNED_SHARDS as u8).contains(&mine) { 1 << (mine - 1) } else { 0 };
+    CLAIMED.store(kept, Ordering::Relaxed);
+}
+
+#[allow(unsafe_code)] // linkme places the hook in a link section.
+#[linkme::distributed_slice(super::fork::FORK_HOOKS)]
+static RELEASE_AFTER_FORK: super::fork::ForkHook =
+    super::fork::ForkHook::in_child(super::fork::Stage::Repair, release_vanished_threads_shards);
+
 #[cold]
 fn claim() -> usize {
+    super::fork::install();
+    // A recording that interrupts the claim (a signal handler's) uses the shared shard.
+    SHARD.with(|cell| cell.store(BUSY, Ordering::Relaxed));
+    compiler_fence(Ordering::SeqCst);
     let mut claimed = CLAIMED.load(Ordering::Relaxed);
-    let shard = loop {
+    let mut shard = loop {
         let free = !claimed & ((1u32 << OWNED_SHARDS) - 1);
         if free == 0 {
             break 0;
@@ -160,20 +212,38 @@ fn claim() -> usize {
         // Before this thread's first write to the shard, so a scrape that sees the write
         // also reads the shard.
         EVER_CLAIMED.fetch_or(1 << (shard - 1), Ordering::Release);
+        if RELEASE.try_with(|_| ()).is_err() {
+            // The thread is already exiting: nothing would give the shard back.
+            CLAIMED.fetch_and(!(1 << (shard - 1)), Ordering::Release);
+            shard = 0;
+        }
     }
-    if shard != 0 && RELEASE.try_with(|_| ()).is_err() {
-        // The thread is already exiting: nothing would give the shard back.
-        CLAIMED.fetch_and(!(1 << (shard - 1)), Ordering::Release);
-        SHARD.with(|cell| cell.set(0));
-        return 0;
-    }
-    SHARD.with(|cell| cell.set(shard as u8));
+    compiler_fence(Ordering::SeqCst);
+    SHARD.with(|cell| cell.store(shard as u8, Ordering::Relaxed));
     shard
+}
+
+/// The owned shards claimed by live threads, one bit each.
+#[cfg(test)]
+pub(crate) fn claimed_bits() -> u32 {
+    CLAIMED.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recording_that_interrupts_an_owned_write_goes_to_the_shared_shard() {
+        let here = current();
+        let inside = with_current(|shard| {
+            assert_eq!(shard, here);
+            // What a signal handler arriving now would get.
+            (current(), with_current(|nested| nested))
+        });
+        assert_eq!(inside, (0, 0), "inside an owned write, this thread's shard reads as shared");
+        assert_eq!(current(), here, "the owned shard is back once the write is done");
+    }
 
     const COUNTER: SeriesCells = SeriesCells { fixed: 1, per_bucket: false, shardable: true };
     const GAUGE: SeriesCells = SeriesCells { fixed: 1, per_bucket: false, shardable: false };
