@@ -236,13 +236,13 @@ pub mod __private {
     pub use crate::exposition::{
         render_one_family as render_family, render_recorded_families, FamilyRenderer,
     };
-    pub use crate::family::{CollectError, Group, Meta, MetricType};
+    pub use crate::family::{CellKind, CollectError, Group, Meta, MetricType, MultiprocessMode, Storage};
     pub use crate::functions::{
         call, counted_cells, in_flight_series, records_seconds, str_eq, timed_series, Call, CountedMetric,
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
-    pub use crate::instruments::{storage_cells, GroupStorage, Instrument, SeriesBudgetMessage};
+    pub use crate::instruments::{gauge_cells, storage_cells, GroupStorage, Instrument, SeriesBudgetMessage};
     pub use crate::labels::__split_index;
     pub use crate::registry::{Registration, REGISTRY};
     pub use crate::storage::Cells;

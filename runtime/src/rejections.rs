@@ -6,7 +6,8 @@
 
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use crate::family::{Family, MetricType, Number, Sample};
+use crate::family::{CellKind, Family, MetricType, Number, Sample, Storage};
+use crate::storage::Cells;
 
 /// Why a value was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,11 +52,16 @@ const KINDS: [&str; 9] = [
 ];
 
 /// Rejections so far, by kind. Rejections are rare, so one shared cell per kind is enough.
-static COUNTS: [AtomicU64; KINDS.len()] = [const { AtomicU64::new(0) }; KINDS.len()];
+/// Cells like any family's, so the multiprocess mode adds up every process's.
+static COUNTS: Cells<{ KINDS.len() }> = Cells::new();
 
 #[cold]
 pub(crate) fn record(rejection: Rejection) {
-    COUNTS[rejection as usize].fetch_add(1, Relaxed);
+    count(rejection).fetch_add(1, Relaxed);
+}
+
+fn count(rejection: Rejection) -> &'static AtomicU64 {
+    &COUNTS.0[rejection as usize]
 }
 
 /// `metricsmith_rejected_values_total{kind}`: one series per [`Rejection`].
@@ -75,9 +81,12 @@ impl Family for RejectedValues {
         out.extend(KINDS.get(series));
     }
     fn read(&self, series: usize, out: &mut Sample) {
-        if let Some(count) = COUNTS.get(series) {
+        if let Some(count) = COUNTS.0.get(series) {
             out.value = Some(Number::Int(count.load(Relaxed)));
         }
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(Storage::new(&COUNTS.0, CellKind::Counter, KINDS.len()));
     }
 }
 
@@ -101,6 +110,6 @@ impl Counting {
 
     /// How many values of `rejection`'s kind were rejected so far.
     pub(crate) fn count(&self, rejection: Rejection) -> u64 {
-        COUNTS[rejection as usize].load(Relaxed)
+        count(rejection).load(Relaxed)
     }
 }

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use super::series_index;
 use crate::exemplars;
-use crate::family::{Family, MetricType, Number, Sample};
+use crate::family::{CellKind, Family, MetricType, Number, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 use crate::storage::patience::Patience;
@@ -114,6 +114,16 @@ impl<L: LabelSet> Histogram<L> {
     #[inline]
     pub fn labels(&self, labels: L) -> HistogramSeries {
         self.series_at(series_index(labels))
+    }
+
+    /// Its cells, as the multiprocess mode maps and merges them.
+    pub(crate) fn storage(&self, kind: CellKind) -> Storage {
+        Storage {
+            per_series: self.layout.per_series,
+            stride: self.layout.stride,
+            bounds: self.bounds,
+            ..Storage::new(self.cells, kind, L::COMBINATIONS)
+        }
     }
 }
 
@@ -325,6 +335,16 @@ impl HistogramSeries {
         out
     }
 
+    /// Its cells, as the multiprocess mode maps and merges them (a function's site).
+    pub(crate) fn storage(self) -> Storage {
+        Storage {
+            per_series: self.per_series(),
+            stride: self.stride,
+            bounds: self.bounds,
+            ..Storage::new(self.cells, CellKind::Histogram, 1)
+        }
+    }
+
     /// In a forked child: repairs this series in every shard (see `seqlock::repair`).
     pub(crate) fn repair_after_fork(self) {
         self.shards().for_each(seqlock::repair);
@@ -415,6 +435,9 @@ impl<L: LabelSet> Family for Histogram<L> {
     }
     fn repair_after_fork(&self) {
         (0..L::COMBINATIONS).for_each(|series| self.series_at(series).repair_after_fork());
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(Histogram::storage(self, CellKind::Histogram));
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         let cells = self.series_at(series).cells;

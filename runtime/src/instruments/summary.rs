@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use super::histogram::{Histogram, HistogramSeries};
-use crate::family::{Family, MetricType, Sample};
+use crate::family::{CellKind, Family, MetricType, Sample, Storage};
 use crate::labels::LabelSet;
 
 /// Observation count and sum, without quantiles (as Python's `prometheus_client`
@@ -104,5 +104,8 @@ impl<L: LabelSet> Family for Summary<L> {
     }
     fn repair_after_fork(&self) {
         self.inner.repair_after_fork();
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(self.inner.storage(CellKind::Summary));
     }
 }
