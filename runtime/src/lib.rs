@@ -55,6 +55,8 @@ mod functions;
 mod instruments;
 mod integrations;
 mod labels;
+#[cfg(feature = "multiprocess")]
+pub mod multiprocess;
 mod registry;
 mod rejections;
 #[cfg(feature = "hyper")]

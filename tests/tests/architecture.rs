@@ -18,6 +18,7 @@ const RUNTIME_LAYERS: &[&str] = &[
     "collect",
     "registry",
     "functions",
+    "multiprocess",
     "exposition",
     "serving",
     "integrations",
