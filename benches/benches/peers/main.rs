@@ -51,6 +51,7 @@ static GLOBAL: Counting = Counting;
 // ---------------------------------------------------------------- labels
 
 mod labels;
+mod multiprocess;
 use labels::{Method, Region, Status, Tenant, Zone};
 
 /// The two-enum label set of the hot-path rows (6 × 3 = 18 series).
@@ -1061,7 +1062,10 @@ fn main() {
              a cell with fewer than 3 such batches uses all of its batches and is marked †"
         ));
     }
+    // Last: `multiprocess::init` maps every family of this binary.
+    let multiprocess = multiprocess::section(&input);
     table.print(threads);
+    println!("{multiprocess}");
     eprintln!("total bench wall time: {:.1} s", run_start.elapsed().as_secs_f64());
 }
 
