@@ -3,11 +3,9 @@
 //! `#[in_flight]` record into, and the process collector. (`build_info!()` registers
 //! from the user's crate, like any `#[metric]`.)
 
-use std::sync::atomic::Ordering::Relaxed;
-
-use crate::family::{Family, Meta, MetricType, Number, Sample};
+use crate::family::{Family, Meta, MetricType, Number, Sample, Storage};
 use crate::functions::{COUNTED, COUNTED_META, IN_FLIGHT, IN_FLIGHT_META, TIMED, TIMED_META};
-use crate::registry::{registry, Registered, Registration, REGISTRY};
+use crate::registry::{collect_failure_storage, registry, Registered, Registration, REGISTRY};
 use crate::rejections::RejectedValues;
 use crate::storage::race_once::RaceOnce;
 
@@ -50,7 +48,15 @@ impl Family for CollectFailures {
     }
     fn read(&self, series: usize, out: &mut Sample) {
         if let Some(metric) = self.families().get(series) {
-            out.value = Some(Number::Int(metric.collect_failures.load(Relaxed)));
+            out.value = Some(Number::Int(metric.collect_failures()));
+        }
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(collect_failure_storage());
+    }
+    fn series_storage(&self, series: usize, visit: &mut dyn FnMut(usize, usize)) {
+        if let Some(slot) = self.families().get(series).and_then(|metric| metric.failure_slot) {
+            visit(0, slot);
         }
     }
 }

@@ -137,6 +137,13 @@ pub trait Family: Sync {
     fn series_storage(&self, series: usize, visit: &mut dyn FnMut(usize, usize)) {
         visit(0, series);
     }
+    /// For a family that describes this process (the process collector's): reads its
+    /// one value for another process, by pid, so that a multiprocess scrape shows every
+    /// running process of the group with a `pid` label. `None`: not such a family.
+    #[doc(hidden)]
+    fn process_reader(&self) -> Option<fn(u32) -> Result<f64, CollectError>> {
+        None
+    }
     /// Whether the values are fetched at scrape time by [`collect`](Self::collect)
     /// (callback gauges, collectors, the process collector), which may fail.
     fn reads_at_scrape(&self) -> bool {

@@ -203,6 +203,19 @@ fn forked_children_add_up_and_start_at_zero() {
     assert_eq!(scrape.value("function_calls_total", &function), 13.0);
     assert_eq!(scrape.value("function_calls_duration_seconds_count", &[("function", "mp_work")]), 13.0);
     assert_eq!(process_files(dir.path()), 4, "the parent's file and one per child");
+    // The process collector shows every running process, by pid.
+    let live = parent.ask("live");
+    let live: Vec<&str> = live.strip_prefix("live ").expect("live pids").split(' ').collect();
+    assert_eq!(live.len(), 4, "{live:?}");
+    for family in ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_start_time_seconds"]
+    {
+        let shown = scrape.by_label(family, "pid");
+        assert_eq!(shown.keys().map(String::as_str).collect::<Vec<_>>(), live, "{family}");
+        assert!(
+            shown.values().all(|value| *value > 0.0 || family == "process_cpu_seconds_total"),
+            "{family}: {shown:?}"
+        );
+    }
 }
 
 /// Every gauge mode, with running processes and exited ones; the values of exited ones
@@ -305,6 +318,12 @@ fn exec_started_processes_join_the_group() {
     let scrape = first.scrape();
     assert_eq!(scrape.value("mp_amount_total", &[]), 5.0);
     assert_eq!(scrape.by_label("mp_liveall_level", "pid").len(), 1);
+    // Each scrape failed to read the broken gauge (and left it out); the counts add up
+    // over both processes, the exited one's included. A scrape shows the failures
+    // before its own.
+    assert!(!scrape.has("mp_broken_readings"));
+    assert_eq!(scrape.value("metricsmith_collect_failures_total", &[("metric", "mp_broken_readings")]), 2.0);
+    assert_eq!(scrape.by_label("process_threads", "pid").len(), 1, "the running process only");
     // `init` again with the same directory does nothing; another one is refused.
     first.init(dir.path());
     let other = directory();

@@ -4,13 +4,17 @@
 //!
 //! Each family is a callback, so a failed read (e.g. `/proc` not mounted) leaves only
 //! that family out of the scrape and is counted in `metricsmith_collect_failures_total`.
+//!
+//! Each also reads any other process by pid ([`Family::process_reader`]): in
+//! multiprocess mode a scrape shows every running process of the group, with a `pid`
+//! label, rather than whichever one served it.
 
 use core::sync::atomic::AtomicU64;
 
 use procfs::process::{LimitValue, Process};
 
 use crate::collect::{CallbackCollector, CallbackValue, Collected};
-use crate::family::{CollectError, Family, Group, Meta, MetricType};
+use crate::family::{CollectError, Family, Group, Meta, MetricType, Sample};
 
 /// One process family: a callback read at every scrape, its last value, its metadata.
 macro_rules! process_family {
@@ -32,11 +36,17 @@ macro_rules! process_family {
                 use super::*;
 
                 fn read((): ()) -> Result<f64, CollectError> {
-                    $read().into_value()
+                    Process::myself().and_then(|process| $read(&process)).into_value()
+                }
+                fn read_process(pid: u32) -> Result<f64, CollectError> {
+                    Process::new(pid as i32).and_then(|process| $read(&process)).into_value()
                 }
                 static SOURCE: CallbackCollector<()> = CallbackCollector::new(read);
                 static VALUE: [AtomicU64; 1] = [AtomicU64::new(0)];
-                pub(super) static FAMILY: Collected<()> = Collected::new(&SOURCE, MetricType::$type, &VALUE);
+                pub(super) static FAMILY: ProcessFamily = ProcessFamily {
+                    own: Collected::new(&SOURCE, MetricType::$type, &VALUE),
+                    read_process,
+                };
                 pub(super) static META: Meta = Meta {
                     name: $name,
                     help: $help,
@@ -59,39 +69,69 @@ process_family! {
     THREADS: Gauge, "process_threads", "Number of OS threads in the process.", threads;
 }
 
-fn stat() -> procfs::ProcResult<procfs::process::Stat> {
-    Process::myself()?.stat()
+/// A process family: this process's value, read at every scrape, and any process's by
+/// pid for the multiprocess mode.
+pub(crate) struct ProcessFamily {
+    own: Collected<()>,
+    read_process: fn(u32) -> Result<f64, CollectError>,
 }
 
-fn cpu_seconds() -> procfs::ProcResult<f64> {
-    let stat = stat()?;
+impl Family for ProcessFamily {
+    fn metric_type(&self) -> MetricType {
+        self.own.metric_type()
+    }
+    fn label_names(&self, metric_name: &'static str, out: &mut Vec<&'static str>) {
+        self.own.label_names(metric_name, out);
+    }
+    fn series_count(&self) -> usize {
+        self.own.series_count()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        self.own.label_values(series, out);
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        self.own.read(series, out);
+    }
+    fn reads_at_scrape(&self) -> bool {
+        self.own.reads_at_scrape()
+    }
+    fn collect(&self) -> Result<(), CollectError> {
+        self.own.collect()
+    }
+    fn process_reader(&self) -> Option<fn(u32) -> Result<f64, CollectError>> {
+        Some(self.read_process)
+    }
+}
+
+fn cpu_seconds(process: &Process) -> procfs::ProcResult<f64> {
+    let stat = process.stat()?;
     Ok((stat.utime + stat.stime) as f64 / procfs::ticks_per_second() as f64)
 }
 
-fn resident_memory_bytes() -> procfs::ProcResult<f64> {
-    Ok(stat()?.rss as f64 * procfs::page_size() as f64)
+fn resident_memory_bytes(process: &Process) -> procfs::ProcResult<f64> {
+    Ok(process.stat()?.rss as f64 * procfs::page_size() as f64)
 }
 
-fn virtual_memory_bytes() -> procfs::ProcResult<f64> {
-    Ok(stat()?.vsize as f64)
+fn virtual_memory_bytes(process: &Process) -> procfs::ProcResult<f64> {
+    Ok(process.stat()?.vsize as f64)
 }
 
-fn open_fds() -> procfs::ProcResult<f64> {
-    Ok(Process::myself()?.fd_count()? as f64)
+fn open_fds(process: &Process) -> procfs::ProcResult<f64> {
+    Ok(process.fd_count()? as f64)
 }
 
-fn max_fds() -> procfs::ProcResult<f64> {
-    Ok(match Process::myself()?.limits()?.max_open_files.soft_limit {
+fn max_fds(process: &Process) -> procfs::ProcResult<f64> {
+    Ok(match process.limits()?.max_open_files.soft_limit {
         LimitValue::Value(limit) => limit as f64,
         LimitValue::Unlimited => f64::INFINITY,
     })
 }
 
-fn start_time_seconds() -> procfs::ProcResult<f64> {
-    let ticks_since_boot = stat()?.starttime as f64;
+fn start_time_seconds(process: &Process) -> procfs::ProcResult<f64> {
+    let ticks_since_boot = process.stat()?.starttime as f64;
     Ok(procfs::boot_time_secs()? as f64 + ticks_since_boot / procfs::ticks_per_second() as f64)
 }
 
-fn threads() -> procfs::ProcResult<f64> {
-    Ok(stat()?.num_threads as f64)
+fn threads(process: &Process) -> procfs::ProcResult<f64> {
+    Ok(process.stat()?.num_threads as f64)
 }

@@ -16,18 +16,25 @@ use core::sync::atomic::Ordering;
 
 use super::compact;
 use super::layout::Layout;
-use super::read::{appendix, appendix_position, is_all, open_sources, Layouts, RunValues};
+use super::read::{appendix, appendix_position, is_all, open_sources, Layouts, ProcessValues, RunValues};
 use super::state::{State, STATE};
 use super::sys::Lock;
 use crate::family::{CellKind, Family, MetricType, Number, Sample};
 use crate::registry::{registry, Registered};
 use crate::storage::fork::{ForkHook, ForkSafeLock, Stage, FORK_HOOKS};
 
+/// Reads a process family's value for the process of a pid (see
+/// `Family::process_reader`).
+type ProcessReader = fn(u32) -> Result<f64, crate::family::CollectError>;
+
 /// How a scrape shows one registered family, built once by `init`.
 pub(crate) struct View {
     /// The family as the exposition renders it: its meta, its merged values.
     metric: Registered,
     per_process: bool,
+    /// A process family (the process collector's): one series per running process, read
+    /// from the system at each scrape.
+    reader: Option<ProcessReader>,
 }
 
 impl View {
@@ -38,15 +45,19 @@ impl View {
             .iter()
             .enumerate()
             .map(|(index, metric)| {
-                let runs = layout.families.get(index)?.as_ref()?;
-                let per_process = matches!(
-                    runs.as_slice(),
-                    [run] if matches!(layout.runs[*run].kind, CellKind::Gauge(mode) if mode.per_process())
-                );
+                let reader = metric.family.process_reader();
+                let per_process = match layout.families.get(index).and_then(Option::as_ref) {
+                    Some(runs) => matches!(
+                        runs.as_slice(),
+                        [run] if matches!(layout.runs[*run].kind, CellKind::Gauge(mode) if mode.per_process())
+                    ),
+                    None if reader.is_some() => true,
+                    None => return None,
+                };
                 // One per family, for the life of the program, as the registry's own.
                 let family: &'static MergedFamily =
                     Box::leak(Box::new(MergedFamily { index, original: metric.family, per_process }));
-                Some(View { metric: Registered::new(metric.meta, family), per_process })
+                Some(View { metric: Registered::new(metric.meta, family), per_process, reader })
             })
             .collect()
     }
@@ -56,6 +67,8 @@ impl View {
 pub(crate) struct Merged {
     state: &'static State,
     runs: Vec<RunValues>,
+    /// Per registered family: a process family's value in every running process.
+    processes: Vec<Option<Vec<ProcessValues>>>,
 }
 
 /// Reads and merges every process's values for one scrape; `None` when the
@@ -97,7 +110,24 @@ fn merge(state: &'static State) -> Merged {
         }
     }
     runs.iter_mut().for_each(RunValues::finish);
+    let mut running: Vec<u32> =
+        sources.iter().filter(|source| source.live).map(|source| source.header.pid).collect();
+    running.sort_unstable();
+    running.dedup();
     drop(held);
+    let processes = state
+        .views
+        .iter()
+        .map(|view| {
+            let read = view.as_ref()?.reader?;
+            // A process that exited since its file was read is left out.
+            let values = running.iter().filter_map(|pid| {
+                let value = read(*pid).ok()?;
+                Some(ProcessValues { pid: *pid, live: true, values: vec![value] })
+            });
+            Some(values.collect())
+        })
+        .collect();
     let mut problems: Vec<(u64, Vec<String>)> = Vec::new();
     for (layout, problem) in layouts.problems {
         match problems.iter_mut().find(|(held, _)| *held == layout) {
@@ -118,7 +148,7 @@ fn merge(state: &'static State) -> Merged {
             }
         }
     }
-    Merged { state, runs }
+    Merged { state, runs, processes }
 }
 
 thread_local! {
@@ -159,7 +189,10 @@ impl Merged {
     }
 
     /// The processes of a `pid`-labelled family.
-    fn processes(&self, index: usize) -> &[super::read::ProcessValues] {
+    fn processes(&self, index: usize) -> &[ProcessValues] {
+        if let Some(Some(read)) = self.processes.get(index) {
+            return read;
+        }
         match self.runs_of(index).first().and_then(|run| self.runs.get(*run)) {
             Some(RunValues::PerProcess { processes, .. }) => processes,
             _ => &[],

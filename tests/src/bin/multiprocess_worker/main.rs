@@ -56,6 +56,14 @@ static MP_MOSTRECENT_LEVEL: Gauge;
 #[metric(multiprocess = "livemostrecent")]
 static MP_LIVEMOSTRECENT_LEVEL: Gauge;
 
+/// A reading that always fails: its collect failures add up over the processes.
+#[metric(callback = broken_reading)]
+static MP_BROKEN_READINGS: Gauge;
+
+fn broken_reading() -> Result<f64, String> {
+    Err("the sensor is unplugged".to_owned())
+}
+
 /// A labelled gauge of the default mode.
 #[metric]
 static MP_QUEUE_DEPTH: Gauge<Kind>;
