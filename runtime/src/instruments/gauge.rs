@@ -73,12 +73,6 @@ impl<L: LabelSet> Gauge<L> {
         Gauge { cells, storage, stamps, mode, labels: PhantomData }
     }
 
-    /// How its processes' values merge (multiprocess mode).
-    #[doc(hidden)]
-    pub const fn __multiprocess_mode(&self) -> MultiprocessMode {
-        self.mode
-    }
-
     /// The series at a label-set index (`#[in_flight]` computes it from borrowed
     /// arguments); an index out of range records into a discarded cell.
     #[inline]

@@ -43,6 +43,9 @@ use std::path::{Path, PathBuf};
 /// | `mostrecent` | the value written last, by any process |
 /// | `livemostrecent` | the value written last by a running process |
 ///
+/// A gauge records as any other whatever its mode; the mode only says how a scrape merges
+/// it (and without the multiprocess mode started, it changes nothing):
+///
 /// ```
 /// use metricsmith::{metric, Gauge};
 ///
@@ -50,7 +53,8 @@ use std::path::{Path, PathBuf};
 /// #[metric(multiprocess = "livesum")]
 /// static HTTP_REQUESTS_IN_PROGRESS: Gauge;
 ///
-/// assert_eq!(HTTP_REQUESTS_IN_PROGRESS.__multiprocess_mode(), metricsmith::multiprocess::Mode::LiveSum);
+/// let _in_progress = HTTP_REQUESTS_IN_PROGRESS.track_inprogress();
+/// assert_eq!(HTTP_REQUESTS_IN_PROGRESS.get(), 1.0, "this process's own value");
 /// ```
 pub use crate::family::MultiprocessMode as Mode;
 
@@ -96,7 +100,7 @@ pub enum MultiprocessError {
     /// [`mark_process_dead`] before [`init`].
     NotInitialized,
     /// The directory lock stayed held by another process for longer than the operation
-    /// waits (2 s).
+    /// waits (2 s), or another `init` of this process was running.
     Busy {
         /// The directory.
         directory: PathBuf,
@@ -239,7 +243,7 @@ pub fn directory() -> Option<&'static Path> {
 }
 
 /// The pids of the group's running processes (each holds the lock of its file), sorted,
-/// as the last look at the directory found them; empty before [`init`].
+/// as the directory shows them now; empty before [`init`].
 ///
 /// ```
 /// assert!(metricsmith::multiprocess::live_pids().is_empty(), "not started in this example");
