@@ -48,9 +48,9 @@
 #   and the syn majors compiled (from `cargo tree -e normal,build`).
 #
 # HOW LONG
-#   Six cold builds per run dominate: the default 3 runs took 575 s (under 10 minutes) on
-#   the 2 shared cores of the machine BENCHMARKS.md names, while other builds ran; less on
-#   an idle machine. Add the first `cargo fetch` if the registry cache is cold. Needs
+#   Six cold builds per run dominate: the default 3 runs took 6 to 10 minutes (363 s and
+#   575 s) on the 2 shared cores of the machine BENCHMARKS.md names while other builds
+#   ran; less on an idle machine. Add the first `cargo fetch` if the registry cache is cold. Needs
 #   bash 5, GNU /usr/bin/time, cargo on PATH (and network for the fetch). Not part of
 #   `cargo test`: nothing here is a cargo target.
 set -euo pipefail
@@ -133,28 +133,22 @@ pc_dep="prometheus-client = \"=$PROMETHEUS_CLIENT\""
 # What every crate of a side declares first, so that the pairs share them by construction:
 # the line the incremental build edits and the label of the counters. $1 is "pub " in a
 # library, "" in a binary.
-ms_common() {
+common() { # PUB DERIVES
     cat <<EOF
 ${1}const REVISION: u64 = 0;
 
 /// How an operation ended.
-#[derive(LabelValue, Clone, Copy)]
+#[derive($2)]
 ${1}enum Outcome {
     Ok,
     Error,
 }
 EOF
 }
+ms_common() { common "$1" "LabelValue, Clone, Copy"; }
 pc_common() {
+    common "$1" "Clone, Copy, Debug, Hash, PartialEq, Eq, EncodeLabelValue"
     cat <<EOF
-${1}const REVISION: u64 = 0;
-
-/// How an operation ended.
-#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, EncodeLabelValue)]
-${1}enum Outcome {
-    Ok,
-    Error,
-}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 ${1}struct OutcomeLabels {
