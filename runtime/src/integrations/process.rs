@@ -7,7 +7,8 @@
 
 use core::sync::atomic::AtomicU64;
 
-use procfs::process::{LimitValue, Process};
+use procfs_core::process::{LimitValue, Limits, Stat};
+use procfs_core::FromRead;
 
 use crate::collect::{CallbackCollector, CallbackValue, Collected};
 use crate::family::{CollectError, Family, Group, Meta, MetricType};
@@ -59,39 +60,65 @@ process_family! {
     THREADS: Gauge, "process_threads", "Number of OS threads in the process.", threads;
 }
 
-fn stat() -> procfs::ProcResult<procfs::process::Stat> {
-    Process::myself()?.stat()
+/// A failed read of `/proc`: the family is left out of that scrape and counted.
+type Read<T> = Result<T, String>;
+
+fn stat() -> Read<Stat> {
+    Stat::from_file("/proc/self/stat").map_err(|error| error.to_string())
 }
 
-fn cpu_seconds() -> procfs::ProcResult<f64> {
+/// A `sysconf` value, e.g. clock ticks per second or the page size.
+fn sysconf(name: libc::c_int) -> Read<f64> {
+    #[allow(unsafe_code)]
+    // SAFETY: `sysconf` only reads the configuration value it is asked for.
+    let value = unsafe { libc::sysconf(name) };
+    if value > 0 {
+        Ok(value as f64)
+    } else {
+        Err(format!("sysconf({name}) gave {value}"))
+    }
+}
+
+fn cpu_seconds() -> Read<f64> {
     let stat = stat()?;
-    Ok((stat.utime + stat.stime) as f64 / procfs::ticks_per_second() as f64)
+    Ok((stat.utime + stat.stime) as f64 / sysconf(libc::_SC_CLK_TCK)?)
 }
 
-fn resident_memory_bytes() -> procfs::ProcResult<f64> {
-    Ok(stat()?.rss as f64 * procfs::page_size() as f64)
+fn resident_memory_bytes() -> Read<f64> {
+    Ok(stat()?.rss as f64 * sysconf(libc::_SC_PAGESIZE)?)
 }
 
-fn virtual_memory_bytes() -> procfs::ProcResult<f64> {
+fn virtual_memory_bytes() -> Read<f64> {
     Ok(stat()?.vsize as f64)
 }
 
-fn open_fds() -> procfs::ProcResult<f64> {
-    Ok(Process::myself()?.fd_count()? as f64)
+fn open_fds() -> Read<f64> {
+    let entries = std::fs::read_dir("/proc/self/fd").map_err(|error| format!("/proc/self/fd: {error}"))?;
+    Ok(entries.count() as f64)
 }
 
-fn max_fds() -> procfs::ProcResult<f64> {
-    Ok(match Process::myself()?.limits()?.max_open_files.soft_limit {
+fn max_fds() -> Read<f64> {
+    let limits = Limits::from_file("/proc/self/limits").map_err(|error| error.to_string())?;
+    Ok(match limits.max_open_files.soft_limit {
         LimitValue::Value(limit) => limit as f64,
         LimitValue::Unlimited => f64::INFINITY,
     })
 }
 
-fn start_time_seconds() -> procfs::ProcResult<f64> {
-    let ticks_since_boot = stat()?.starttime as f64;
-    Ok(procfs::boot_time_secs()? as f64 + ticks_since_boot / procfs::ticks_per_second() as f64)
+/// When the system booted, from the `btime` line of `/proc/stat`.
+fn boot_time_seconds() -> Read<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").map_err(|error| format!("/proc/stat: {error}"))?;
+    stat.lines()
+        .find_map(|line| line.strip_prefix("btime "))
+        .and_then(|seconds| seconds.trim().parse::<f64>().ok())
+        .ok_or_else(|| "/proc/stat has no btime line".to_owned())
 }
 
-fn threads() -> procfs::ProcResult<f64> {
+fn start_time_seconds() -> Read<f64> {
+    let ticks_since_boot = stat()?.starttime as f64;
+    Ok(boot_time_seconds()? + ticks_since_boot / sysconf(libc::_SC_CLK_TCK)?)
+}
+
+fn threads() -> Read<f64> {
     Ok(stat()?.num_threads as f64)
 }
