@@ -99,3 +99,52 @@ pub fn head_length_matches_get(mut round: impl FnMut() -> (usize, usize, usize))
         before == after && head == before
     })
 }
+
+/// Splits a stream of responses (pipelined on one connection) into status codes and
+/// bodies; every response must carry a `Content-Length`.
+///
+/// # Panics
+///
+/// When the bytes end inside a response, or a head has no status or length.
+pub fn split_responses(mut received: &[u8]) -> Vec<(u16, Vec<u8>)> {
+    let mut responses = Vec::new();
+    while !received.is_empty() {
+        let end =
+            received.windows(4).position(|window| window == b"\r\n\r\n").expect("a complete response head");
+        let (status, head, _) = parse_raw(&received[..end + 4]);
+        let length = content_length(&head);
+        let body = received.get(end + 4..end + 4 + length).expect("a complete response body");
+        responses.push((status, body.to_vec()));
+        received = &received[end + 4 + length..];
+    }
+    responses
+}
+
+/// Reads exactly one response (with a `Content-Length`) from a connection that stays
+/// open, and returns its status, lower-cased head and body.
+///
+/// # Panics
+///
+/// When the connection closes or the read times out before the response is complete.
+pub fn read_one_response(stream: &mut TcpStream) -> (u16, String, Vec<u8>) {
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        if let Some(end) = received.windows(4).position(|window| window == b"\r\n\r\n") {
+            let (status, head, _) = parse_raw(&received[..end + 4]);
+            let length = content_length(&head);
+            if received.len() >= end + 4 + length {
+                assert_eq!(received.len(), end + 4 + length, "more than one response arrived");
+                return (status, head, received[end + 4..].to_vec());
+            }
+        }
+        match stream.read(&mut buffer) {
+            Ok(0) => {
+                panic!("the connection closed inside a response: {:?}", String::from_utf8_lossy(&received))
+            }
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => panic!("no complete response: {error}"),
+        }
+    }
+}
