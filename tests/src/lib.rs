@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use metricsmith_examples::shop::{self, Dice, Order};
 
 pub mod http;
+pub mod protobuf;
 pub mod reader;
 pub mod wide;
 

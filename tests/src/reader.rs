@@ -71,11 +71,11 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// Reads an exposition in `format`, strictly.
+/// Reads an exposition in `format` (one of the text formats), strictly.
 ///
 /// # Errors
 ///
-/// The first malformed line.
+/// The first malformed line; any protobuf input.
 pub fn read(format: Format, text: &str) -> Result<Vec<Family>, ReadError> {
     let body = match format {
         Format::Prometheus => text,
@@ -83,6 +83,7 @@ pub fn read(format: Format, text: &str) -> Result<Vec<Family>, ReadError> {
             line: 0,
             message: "OpenMetrics must end in `# EOF` and a line feed, with nothing after".into(),
         })?,
+        other => return Err(ReadError { line: 0, message: format!("{other:?} is not a text format") }),
     };
     if !body.is_empty() && !body.ends_with('\n') {
         return Err(ReadError { line: 0, message: "the last line has no line feed".into() });
@@ -231,7 +232,6 @@ impl Reader {
                 }
                 let kind = rest.ok_or("TYPE without a type")?;
                 let allowed: &[&str] = match format {
-                    Format::Prometheus => &["counter", "gauge", "histogram", "summary", "untyped"],
                     Format::OpenMetrics => &[
                         "counter",
                         "gauge",
@@ -242,6 +242,7 @@ impl Reader {
                         "summary",
                         "unknown",
                     ],
+                    _ => &["counter", "gauge", "histogram", "summary", "untyped"],
                 };
                 if !allowed.contains(&kind) {
                     return Err(format!("unknown type `{kind}`"));

@@ -8,7 +8,7 @@ use crate::family::{Family, MetricType, Number, Sample};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 use crate::storage::shard::{self, Layout, SeriesCells};
-use crate::storage::{float_cell, seqlock};
+use crate::storage::{created, float_cell, seqlock};
 
 /// Prometheus' default buckets, in seconds: `.005 .01 .025 .05 .1 .25 .5 1 2.5 5 10`.
 pub const DEFAULT_BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -386,6 +386,7 @@ impl<L: LabelSet> Family for Histogram<L> {
     fn read(&self, series: usize, out: &mut Sample) {
         if series < L::CARDINALITY {
             (out.count, out.sum) = self.series_at(series).read_cumulative(&mut out.cumulative_buckets);
+            out.created = created::counting_since();
         }
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
