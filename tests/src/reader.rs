@@ -287,9 +287,11 @@ impl Reader {
             .strip_prefix(family.name.as_str())
             .ok_or_else(|| format!("sample `{name}` under family `{}`", family.name))?;
         let allowed: &[&str] = match (format, family.kind.as_str()) {
+            (Format::OpenMetrics, "histogram") => &["_bucket", "_count", "_sum", "_created"],
             (_, "histogram") => &["_bucket", "_count", "_sum"],
+            (Format::OpenMetrics, "summary") => &["", "_count", "_sum", "_created"],
             (_, "summary") => &["", "_count", "_sum"],
-            (Format::OpenMetrics, "counter") => &["_total"],
+            (Format::OpenMetrics, "counter") => &["_total", "_created"],
             (Format::OpenMetrics, "info") => &["_info"],
             _ => &[""],
         };
@@ -514,6 +516,8 @@ pub fn histograms(family: &Family) -> Result<Vec<HistogramSeries>, String> {
                 }
                 series.sum = Some(sample.value);
             }
+            // OpenMetrics' created timestamp, last (only `read` lets one through).
+            "_created" => {}
             other => return Err(format!("unexpected histogram sample suffix `{other}`")),
         }
     }

@@ -44,6 +44,7 @@ use tokio::sync::{watch, Semaphore};
 use tokio::time::{Instant, Sleep};
 
 use super::service::plain;
+use crate::exposition::RenderOptions;
 
 /// The path that serves metrics; everything else is `404`.
 const METRICS_PATH: &str = "/metrics";
@@ -67,7 +68,8 @@ const MIN_HEADER_BYTES: usize = 8 * 1024;
 /// Starts the metrics endpoint on `addr` with default [`ServeOptions`].
 ///
 /// Serves `GET /metrics` (and `HEAD`) in the format negotiated from the `Accept` header
-/// (see [`render_for_accept`](crate::render_for_accept)) from a background thread
+/// (see [`Format::from_accept`](crate::Format::from_accept)), gzip-compressed when
+/// `Accept-Encoding` asks for it, from a background thread
 /// named `metricsmith-http`, until the returned [`Server`] is shut down or dropped:
 /// keep the handle alive for as long as the endpoint should run.
 ///
@@ -202,6 +204,9 @@ pub struct ServeOptions {
     /// address other hosts can reach (default `false`: only loopback); see
     /// [`allow_unauthenticated_remote`](ServeOptions::allow_unauthenticated_remote).
     pub allow_unauthenticated_remote: bool,
+    /// Whether OpenMetrics answers have `_created` lines (default `false`); see
+    /// [`RenderOptions::created_timestamps`](crate::RenderOptions::created_timestamps).
+    pub created_timestamps: bool,
 }
 
 impl Default for ServeOptions {
@@ -213,6 +218,7 @@ impl Default for ServeOptions {
             idle_timeout: Duration::from_secs(30),
             auth: None,
             allow_unauthenticated_remote: false,
+            created_timestamps: false,
         }
     }
 }
@@ -325,6 +331,22 @@ impl ServeOptions {
     #[must_use]
     pub fn allow_unauthenticated_remote(mut self) -> Self {
         self.allow_unauthenticated_remote = true;
+        self
+    }
+
+    /// Sets [`created_timestamps`](ServeOptions::created_timestamps): a `_created`
+    /// line after every counter, histogram and summary series of OpenMetrics answers,
+    /// for a Prometheus with the created-timestamp feature (one without it would store
+    /// each line as a series of its own). Protobuf answers carry created timestamps
+    /// anyway.
+    ///
+    /// ```
+    /// let options = metricsmith::ServeOptions::default().with_created_timestamps(true);
+    /// assert!(options.created_timestamps);
+    /// ```
+    #[must_use]
+    pub fn with_created_timestamps(mut self, created_timestamps: bool) -> Self {
+        self.created_timestamps = created_timestamps;
         self
     }
 }
@@ -556,6 +578,7 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
     let limit = Arc::new(Semaphore::new(slots as usize));
 
     let gatekeeper = options.auth.as_ref().map(|credentials| Arc::new(Gatekeeper::new(credentials)));
+    let render = RenderOptions::default().with_created_timestamps(options.created_timestamps);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         // A client that shuts down its write side after the request (`nc -N`, some
@@ -586,8 +609,14 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
         };
         // Responses are written whole; Nagle would only delay their last segment.
         let _ = stream.set_nodelay(true);
-        let connection =
-            serve_connection(stream, http.clone(), options.idle_timeout, gatekeeper.clone(), stop.clone());
+        let connection = serve_connection(
+            stream,
+            http.clone(),
+            options.idle_timeout,
+            gatekeeper.clone(),
+            render,
+            stop.clone(),
+        );
         tokio::spawn(async move {
             connection.await;
             drop(permit);
@@ -607,11 +636,13 @@ async fn serve_connection(
     http: http1::Builder,
     idle_timeout: Duration,
     gatekeeper: Option<Arc<Gatekeeper>>,
+    render: RenderOptions,
     mut stop: watch::Receiver<bool>,
 ) {
     let io = TokioIo::new(IdleTimeout::new(stream, idle_timeout));
-    let service =
-        service_fn(move |request| ready(Ok::<_, Infallible>(respond(&request, gatekeeper.as_deref()))));
+    let service = service_fn(move |request| {
+        ready(Ok::<_, Infallible>(respond(&request, gatekeeper.as_deref(), render)))
+    });
     let mut connection = pin!(http.serve_connection(io, service));
     // Errors of single connections (timeouts, resets, malformed requests, which hyper
     // has already answered) concern only that client, so they are dropped silently.
@@ -629,14 +660,18 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 
 /// Answers one request: every outcome is an HTTP response. Authentication comes first,
 /// so a client without credentials learns nothing, not even which paths exist.
-fn respond(request: &Request<Incoming>, gatekeeper: Option<&Gatekeeper>) -> Response<Full<Bytes>> {
+fn respond(
+    request: &Request<Incoming>,
+    gatekeeper: Option<&Gatekeeper>,
+    render: RenderOptions,
+) -> Response<Full<Bytes>> {
     if let Some(gatekeeper) = gatekeeper.filter(|gatekeeper| !gatekeeper.admits(request.headers())) {
         return gatekeeper.challenge();
     }
     if request.uri().path() != METRICS_PATH {
         return plain(StatusCode::NOT_FOUND, "not found; metrics are at /metrics\n");
     }
-    super::service::metrics_response(request.method(), request.headers())
+    super::service::metrics_response(request.method(), request.headers(), render)
 }
 
 /// The output of [`race`].
