@@ -22,7 +22,7 @@
 //! Every value field is written even when zero, as proto2 clients do, so a decoder sees
 //! an explicit 0 rather than a missing field.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::family_text::FamilyText;
 use super::number::since_epoch;
@@ -107,33 +107,99 @@ pub(super) fn render_family(metric: &Registered, text: &FamilyText, sample: &mut
     write_uint(out, field::family::TYPE, type_number(metric.metric_type));
     let with_exemplars =
         matches!(metric.metric_type, MetricType::Counter | MetricType::Histogram) && exemplars::any();
+    let bounds = metric.family.bucket_bounds();
+    let mut created = CreatedField::default();
     // The length bytes the previous series' messages needed: the next ones are usually
     // the same size, so their content is seldom moved.
     let mut reserve = Reserve { metric: 1, value: 1 };
     for series in 0..metric.family.series_count() {
         sample.clear();
         metric.family.read(series, sample);
+        let labels = text.protobuf_labels(metric, series);
         let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
-        let message = Open::field(out, field::family::METRIC, reserve.metric);
-        out.extend_from_slice(text.protobuf_labels(metric, series));
-        let value = match metric.metric_type {
-            MetricType::Counter => write_counter(out, sample, exemplar_key, reserve.value),
-            MetricType::Histogram => {
-                write_histogram(out, metric.family.bucket_bounds(), sample, exemplar_key, reserve.value)
+        match exemplar_key {
+            Some(key) => {
+                reserve = write_with_exemplars(out, metric.metric_type, bounds, labels, sample, key, reserve)
             }
-            MetricType::Summary => write_summary(out, sample, reserve.value),
-            MetricType::Gauge | MetricType::Info | MetricType::StateSet => {
-                let gauge = Open::field(out, field::metric::GAUGE, reserve.value);
-                write_double(out, field::VALUE, number(sample.value));
-                gauge.close(out)
-            }
-        };
-        reserve = Reserve { metric: varint_len(message.close(out) as u64), value: varint_len(value as u64) };
+            None => write_sized(out, metric.metric_type, bounds, labels, sample, &mut created),
+        }
     }
     if let Some(unit) = metric.unit {
         write_bytes(out, field::family::UNIT, unit.as_bytes());
     }
     text.set_protobuf_length(family.close(out));
+}
+
+/// Writes one series' `Metric` message without exemplars, every length computed from
+/// the sample before writing (the fast path: no content is ever moved). Writes what
+/// the other writers do, field for field.
+fn write_sized(
+    out: &mut Vec<u8>,
+    metric_type: MetricType,
+    bounds: &[f64],
+    labels: &[u8],
+    sample: &Sample,
+    created: &mut CreatedField,
+) {
+    const DOUBLE: usize = 9;
+    let uint = |value: u64| 1 + varint_len(value);
+    let bucket = |count: u64| uint(count) + DOUBLE;
+    let buckets = || bounds.iter().zip(&sample.cumulative_buckets).map(|(bound, count)| (*bound, *count));
+    let (value_field, created_field) = match metric_type {
+        MetricType::Counter => (field::metric::COUNTER, Some(field::counter::CREATED)),
+        MetricType::Summary => (field::metric::SUMMARY, Some(field::summary::CREATED)),
+        MetricType::Histogram => (field::metric::HISTOGRAM, Some(field::histogram::CREATED)),
+        MetricType::Gauge | MetricType::Info | MetricType::StateSet => (field::metric::GAUGE, None),
+    };
+    let created = created_field.map_or(&[][..], |field| created.encoded(field, sample.created));
+    let value_length = match metric_type {
+        MetricType::Counter => DOUBLE + created.len(),
+        MetricType::Summary => uint(sample.count) + DOUBLE + created.len(),
+        MetricType::Histogram => {
+            let buckets: usize =
+                buckets().map(|(_, count)| 1 + varint_len(bucket(count) as u64) + bucket(count)).sum();
+            uint(sample.count) + DOUBLE + buckets + created.len()
+        }
+        MetricType::Gauge | MetricType::Info | MetricType::StateSet => DOUBLE,
+    };
+    write_key(out, field::family::METRIC, LENGTH_DELIMITED);
+    write_varint(out, (labels.len() + 1 + varint_len(value_length as u64) + value_length) as u64);
+    out.extend_from_slice(labels);
+    write_key(out, value_field, LENGTH_DELIMITED);
+    write_varint(out, value_length as u64);
+    match metric_type {
+        MetricType::Summary | MetricType::Histogram => {
+            write_uint(out, field::distribution::SAMPLE_COUNT, sample.count);
+            write_double(out, field::distribution::SAMPLE_SUM, sample.sum);
+            for (bound, count) in buckets().filter(|_| metric_type == MetricType::Histogram) {
+                write_key(out, field::histogram::BUCKET, LENGTH_DELIMITED);
+                write_varint(out, bucket(count) as u64);
+                write_bucket_values(out, count, bound);
+            }
+        }
+        _ => write_double(out, field::VALUE, number(sample.value)),
+    }
+    out.extend_from_slice(created);
+}
+
+/// The encoded created-timestamp field of the series just written, kept for the next:
+/// in a family every series has the same one.
+#[derive(Default)]
+struct CreatedField {
+    of: Option<(u32, SystemTime)>,
+    encoded: Encoded,
+}
+
+impl CreatedField {
+    /// `field` holding `created`; nothing for `None`.
+    fn encoded(&mut self, field: u32, created: Option<SystemTime>) -> &[u8] {
+        let Some(created) = created else { return &[] };
+        if self.of != Some((field, created)) {
+            self.encoded = timestamp_field(field, since_epoch(created));
+            self.of = Some((field, created));
+        }
+        self.encoded.as_slice()
+    }
 }
 
 /// How many bytes to hold for the length of a series' `Metric` message and of the
@@ -144,59 +210,60 @@ struct Reserve {
     value: usize,
 }
 
-/// Writes `Metric.counter`; returns its length.
-fn write_counter(out: &mut Vec<u8>, sample: &Sample, exemplar_key: Option<usize>, reserve: usize) -> usize {
+/// Writes one series' `Metric` message with its exemplars, which are read under the
+/// exemplar table's lock as they are written: their lengths are only known afterwards,
+/// so each message's length is written when it is closed. Returns the length bytes
+/// this series needed, the guess for the next one.
+fn write_with_exemplars(
+    out: &mut Vec<u8>,
+    metric_type: MetricType,
+    bounds: &[f64],
+    labels: &[u8],
+    sample: &Sample,
+    key: usize,
+    reserve: Reserve,
+) -> Reserve {
+    let message = Open::field(out, field::family::METRIC, reserve.metric);
+    out.extend_from_slice(labels);
+    let value = match metric_type {
+        MetricType::Histogram => write_histogram(out, bounds, sample, key, reserve.value),
+        // Only counters and histograms have exemplars.
+        _ => write_counter(out, sample, key, reserve.value),
+    };
+    Reserve { metric: varint_len(message.close(out) as u64), value: varint_len(value as u64) }
+}
+
+/// Writes `Metric.counter` with the exemplar filed under `key`; returns its length.
+fn write_counter(out: &mut Vec<u8>, sample: &Sample, key: usize, reserve: usize) -> usize {
     let counter = Open::field(out, field::metric::COUNTER, reserve);
     write_double(out, field::VALUE, number(sample.value));
-    if let Some(key) = exemplar_key {
-        exemplars::with((key, 0), |exemplar| write_exemplar(out, field::counter::EXEMPLAR, &exemplar));
-    }
+    exemplars::with((key, 0), |exemplar| write_exemplar(out, field::counter::EXEMPLAR, &exemplar));
     write_created(out, field::counter::CREATED, sample);
     counter.close(out)
 }
 
-/// Writes `Metric.summary`; returns its length.
-fn write_summary(out: &mut Vec<u8>, sample: &Sample, reserve: usize) -> usize {
-    let summary = Open::field(out, field::metric::SUMMARY, reserve);
-    write_uint(out, field::distribution::SAMPLE_COUNT, sample.count);
-    write_double(out, field::distribution::SAMPLE_SUM, sample.sum);
-    write_created(out, field::summary::CREATED, sample);
-    summary.close(out)
-}
-
-/// Writes `Metric.histogram`; returns its length.
-fn write_histogram(
-    out: &mut Vec<u8>,
-    bounds: &[f64],
-    sample: &Sample,
-    exemplar_key: Option<usize>,
-    reserve: usize,
-) -> usize {
+/// Writes `Metric.histogram` with the exemplars filed under `key`; returns its length.
+fn write_histogram(out: &mut Vec<u8>, bounds: &[f64], sample: &Sample, key: usize, reserve: usize) -> usize {
     let histogram = Open::field(out, field::metric::HISTOGRAM, reserve);
     write_uint(out, field::distribution::SAMPLE_COUNT, sample.count);
     write_double(out, field::distribution::SAMPLE_SUM, sample.sum);
     for (position, (bound, count)) in bounds.iter().zip(&sample.cumulative_buckets).enumerate() {
         let bucket = Open::field(out, field::histogram::BUCKET, 1);
         write_bucket_values(out, *count, *bound);
-        if let Some(key) = exemplar_key {
-            exemplars::with((key, position), |exemplar| {
-                write_exemplar(out, field::bucket::EXEMPLAR, &exemplar)
-            });
-        }
+        exemplars::with((key, position), |exemplar| write_exemplar(out, field::bucket::EXEMPLAR, &exemplar));
         bucket.close(out);
     }
     // The `+Inf` bucket is implied by the count; written only to carry its exemplar.
-    if let Some(key) = exemplar_key {
-        exemplars::with((key, bounds.len()), |exemplar| {
-            let bucket = Open::field(out, field::histogram::BUCKET, 1);
-            write_bucket_values(out, sample.count, f64::INFINITY);
-            write_exemplar(out, field::bucket::EXEMPLAR, &exemplar);
-            bucket.close(out);
-        });
-    }
+    exemplars::with((key, bounds.len()), |exemplar| {
+        let bucket = Open::field(out, field::histogram::BUCKET, 1);
+        write_bucket_values(out, sample.count, f64::INFINITY);
+        write_exemplar(out, field::bucket::EXEMPLAR, &exemplar);
+        bucket.close(out);
+    });
     write_created(out, field::histogram::CREATED, sample);
     // A native histogram's fields (schema 5, zero threshold and count 6-8, spans and
-    // deltas 9-14, exemplars 16) go here, from the `Sample` fields that carry them.
+    // deltas 9-14, exemplars 16) go here and in `write_sized`, from the `Sample` fields
+    // that will carry them.
     histogram.close(out)
 }
 
@@ -223,18 +290,50 @@ fn write_created(out: &mut Vec<u8>, field: u32, sample: &Sample) {
     }
 }
 
-/// Writes a `google.protobuf.Timestamp` (proto3: zero fields are left out).
+/// Writes a `google.protobuf.Timestamp` field.
 fn write_timestamp(out: &mut Vec<u8>, field: u32, since_epoch: Duration) {
+    out.extend_from_slice(timestamp_field(field, since_epoch).as_slice());
+}
+
+/// A `google.protobuf.Timestamp` field, encoded (proto3: zero fields are left out).
+fn timestamp_field(field: u32, since_epoch: Duration) -> Encoded {
     let seconds = since_epoch.as_secs();
     let nanos = u64::from(since_epoch.subsec_nanos());
     let part = |value: u64| if value == 0 { 0 } else { 1 + varint_len(value) };
-    write_key(out, field, LENGTH_DELIMITED);
-    write_varint(out, (part(seconds) + part(nanos)) as u64);
-    if seconds != 0 {
-        write_uint(out, field::timestamp::SECONDS, seconds);
+    let mut encoded = Encoded::default();
+    encoded.varint(u64::from(field << 3 | LENGTH_DELIMITED));
+    encoded.varint((part(seconds) + part(nanos)) as u64);
+    for (number, value) in [(field::timestamp::SECONDS, seconds), (field::timestamp::NANOS, nanos)] {
+        if value != 0 {
+            encoded.varint(u64::from(number << 3 | VARINT));
+            encoded.varint(value);
+        }
     }
-    if nanos != 0 {
-        write_uint(out, field::timestamp::NANOS, nanos);
+    encoded
+}
+
+/// A few encoded bytes on the stack: a varint, a timestamp field.
+#[derive(Clone, Copy, Default)]
+struct Encoded {
+    bytes: [u8; 24],
+    len: usize,
+}
+
+impl Encoded {
+    fn varint(&mut self, mut value: u64) {
+        loop {
+            let more = value >= 0x80;
+            self.bytes[self.len] = value as u8 & 0x7f | if more { 0x80 } else { 0 };
+            self.len += 1;
+            value >>= 7;
+            if !more {
+                break;
+            }
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
@@ -278,12 +377,14 @@ fn write_bytes(out: &mut Vec<u8>, field: u32, bytes: &[u8]) {
 }
 
 #[inline]
-fn write_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push(value as u8 | 0x80);
-        value >>= 7;
+fn write_varint(out: &mut Vec<u8>, value: u64) {
+    if value < 0x80 {
+        out.push(value as u8);
+    } else {
+        let mut encoded = Encoded::default();
+        encoded.varint(value);
+        out.extend_from_slice(encoded.as_slice());
     }
-    out.push(value as u8);
 }
 
 /// The bytes `write_varint` takes for `value`.
@@ -393,6 +494,49 @@ mod tests {
         out.clear();
         write_timestamp(&mut out, 15, Duration::ZERO);
         assert_eq!(out, [15 << 3 | 2, 0]);
+    }
+
+    #[test]
+    fn the_sized_path_writes_what_the_exemplar_path_writes_without_an_exemplar() {
+        // No exemplar is ever filed under this key.
+        static UNUSED: u64 = 0;
+        let key = &UNUSED as *const u64 as usize;
+        let bounds = [0.25, 0.5, 1.0];
+        let created = Some(SystemTime::UNIX_EPOCH + Duration::new(1_712_345_678, 123_456_789));
+        let mut counter = Sample { value: Some(Number::Int(300)), created, ..Sample::default() };
+        let mut histogram = Sample {
+            cumulative_buckets: vec![1, 3, 300, 400],
+            count: 400,
+            sum: 12.5,
+            created,
+            ..Sample::default()
+        };
+        for long in [false, true] {
+            // Long label values make messages of more than 127 bytes: two-byte lengths.
+            let value = if long { "x".repeat(200) } else { "fresh".to_owned() };
+            let mut labels = Vec::new();
+            write_label_pairs(&mut labels, &[("aisle", &value)]);
+            for (metric_type, sample) in
+                [(MetricType::Counter, &mut counter), (MetricType::Histogram, &mut histogram)]
+            {
+                for created in [created, None] {
+                    sample.created = created;
+                    let mut sized = Vec::new();
+                    write_sized(
+                        &mut sized,
+                        metric_type,
+                        &bounds,
+                        &labels,
+                        sample,
+                        &mut CreatedField::default(),
+                    );
+                    let mut opened = Vec::new();
+                    let reserve = Reserve { metric: 1, value: 1 };
+                    write_with_exemplars(&mut opened, metric_type, &bounds, &labels, sample, key, reserve);
+                    assert_eq!(sized, opened, "{metric_type:?}, long labels: {long}, created: {created:?}");
+                }
+            }
+        }
     }
 
     #[test]
