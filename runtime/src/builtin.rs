@@ -9,6 +9,7 @@ use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::functions::{COUNTED, COUNTED_META, IN_FLIGHT, IN_FLIGHT_META, TIMED, TIMED_META};
 use crate::registry::{registry, Registered, Registration, REGISTRY};
 use crate::rejections::RejectedValues;
+use crate::storage::created;
 use crate::storage::race_once::RaceOnce;
 
 static REJECTED_META: Meta = Meta {
@@ -51,6 +52,7 @@ impl Family for CollectFailures {
     fn read(&self, series: usize, out: &mut Sample) {
         if let Some(metric) = self.families().get(series) {
             out.value = Some(Number::Int(metric.collect_failures.load(Relaxed)));
+            out.created = created::counting_since();
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The registry's view of an instrument: an object-safe family of series.
 
+use std::time::SystemTime;
 use std::vec::Vec;
 
 /// The type of a metric family, as the exposition formats name it.
@@ -70,7 +71,14 @@ impl Number {
 
 /// One series' values, filled in by [`Family::read`]. Reused across series and scrapes
 /// so reading allocates nothing after the first scrape.
+///
+/// Each exposition format takes what it can carry: the text formats leave out what they
+/// have no syntax for (created timestamps in text 0.0.4). New kinds of values (a native
+/// histogram's exponential buckets) arrive as new fields, so the struct is
+/// `#[non_exhaustive]`: a family fills the fields it has and leaves the others as
+/// cleared.
 #[derive(Debug, Default, Clone)]
+#[non_exhaustive]
 pub struct Sample {
     /// The value of a counter, gauge, info or state-set series.
     pub value: Option<Number>,
@@ -80,6 +88,11 @@ pub struct Sample {
     pub count: u64,
     /// Histogram and summary: sum of observations.
     pub sum: f64,
+    /// Counter, histogram and summary: since when the series has been counting from 0,
+    /// or `None` when unknown (values read at scrape time from elsewhere). The protobuf
+    /// format always carries it; OpenMetrics as a `_created` line when asked
+    /// ([`RenderOptions::with_created_timestamps`](crate::RenderOptions::with_created_timestamps)).
+    pub created: Option<SystemTime>,
 }
 
 impl Sample {
@@ -88,6 +101,7 @@ impl Sample {
         self.cumulative_buckets.clear();
         self.count = 0;
         self.sum = 0.0;
+        self.created = None;
     }
 }
 

@@ -3,8 +3,8 @@
 //! Prometheus instrumentation checked at compile time. Declare instruments as statics,
 //! label them with enums, and the macros reject bad names, unbounded labels and
 //! oversized series budgets before the program runs. Every instrument lands in one
-//! registry at link time, renders in Prometheus text 0.0.4 and OpenMetrics 1.0, and
-//! every series is present at 0 from the first scrape.
+//! registry at link time, renders in Prometheus text 0.0.4, OpenMetrics 1.0 and
+//! Prometheus' protobuf format, and every series is present at 0 from the first scrape.
 //!
 //! ```
 //! use metricsmith::{metric, Counter, Format, LabelSet, LabelValue};
@@ -68,7 +68,7 @@ pub use serving::axum;
 
 pub use catalog::{catalog, Catalog, CatalogLabel, CatalogMetric};
 pub use collect::{CallbackValue, CollectedValues, Collector};
-pub use exposition::{render, render_for_accept, Format};
+pub use exposition::{render, render_for_accept, render_with, Format, RenderOptions};
 pub use family::{CollectError, Family, Group, Meta, MetricType, Number, Sample};
 pub use functions::CallResult;
 pub use instruments::{

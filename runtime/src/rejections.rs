@@ -7,6 +7,7 @@
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use crate::family::{Family, MetricType, Number, Sample};
+use crate::storage::created;
 
 /// Why a value was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +78,7 @@ impl Family for RejectedValues {
     fn read(&self, series: usize, out: &mut Sample) {
         if let Some(count) = COUNTS.get(series) {
             out.value = Some(Number::Int(count.load(Relaxed)));
+            out.created = created::counting_since();
         }
     }
 }

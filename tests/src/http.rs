@@ -89,14 +89,29 @@ pub fn content_length(head: &str) -> usize {
         .expect("a numeric Content-Length")
 }
 
+/// The `Content-Length` of a lower-cased message head, 0 without one.
+pub fn content_length_or_zero(head: &str) -> usize {
+    head.lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|length| length.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// Whether HEAD reports GET's length in one of up to 20 rounds of GET, HEAD, GET, where
 /// `round` returns the three lengths. Metrics (other tests' instruments, the process
 /// metrics) move between requests, so one round where all three agree is the proof; a
 /// HEAD whose length is wrong never agrees.
-pub fn head_length_matches_get(mut round: impl FnMut() -> (usize, usize, usize)) -> bool {
+pub fn head_length_matches_get(round: impl FnMut() -> (usize, usize, usize)) -> bool {
+    agrees_in_some_round(round)
+}
+
+/// Whether, in one of up to 20 rounds, the middle one of three answers equals the
+/// first while nothing moved (the first equals the last): the way to compare two kinds
+/// of answer from a registry whose values move between requests.
+pub fn agrees_in_some_round<T: PartialEq>(mut round: impl FnMut() -> (T, T, T)) -> bool {
     (0..20).any(|_| {
-        let (before, head, after) = round();
-        before == after && head == before
+        let (before, middle, after) = round();
+        before == after && middle == before
     })
 }
 
@@ -147,4 +162,32 @@ pub fn read_one_response(stream: &mut TcpStream) -> (u16, String, Vec<u8>) {
             Err(error) => panic!("no complete response: {error}"),
         }
     }
+}
+
+/// A text scrape with the values of the process collector's series cut off (the rest of
+/// each line kept): resident memory and CPU time move with every allocation and clock
+/// tick of any thread, so two scrapes are only comparable byte for byte without them.
+pub fn steady(scrape: &[u8]) -> Vec<u8> {
+    let mut kept = Vec::with_capacity(scrape.len());
+    for line in scrape.split_inclusive(|byte| *byte == b'\n') {
+        match line.iter().rposition(|byte| *byte == b' ') {
+            Some(space) if line.starts_with(b"process_") => {
+                kept.extend_from_slice(&line[..space]);
+                kept.push(b'\n');
+            }
+            _ => kept.extend_from_slice(line),
+        }
+    }
+    kept
+}
+
+/// The body of a gzip-compressed answer, inflated.
+///
+/// # Panics
+///
+/// When `compressed` is not one whole gzip member.
+pub fn gunzip(compressed: &[u8]) -> Vec<u8> {
+    let mut inflated = Vec::new();
+    flate2::read::GzDecoder::new(compressed).read_to_end(&mut inflated).expect("a whole gzip stream");
+    inflated
 }

@@ -53,6 +53,7 @@ use tokio::sync::{watch, Notify};
 use tokio::time::{Instant, Sleep};
 
 use super::service::plain;
+use crate::exposition::RenderOptions;
 
 /// The path that serves metrics; everything else is `404`.
 const METRICS_PATH: &str = "/metrics";
@@ -76,7 +77,8 @@ const MIN_HEADER_BYTES: usize = 8 * 1024;
 /// Starts the metrics endpoint on `addr` with default [`ServeOptions`].
 ///
 /// Serves `GET /metrics` (and `HEAD`) in the format negotiated from the `Accept` header
-/// (see [`render_for_accept`](crate::render_for_accept)) from a background thread
+/// (see [`Format::from_accept`](crate::Format::from_accept)), gzip-compressed when
+/// `Accept-Encoding` asks for it, from a background thread
 /// named `metricsmith-http`, until the returned [`Server`] is shut down or dropped:
 /// keep the handle alive for as long as the endpoint should run.
 ///
@@ -227,6 +229,9 @@ pub struct ServeOptions {
     /// address other hosts can reach (default `false`: only loopback); see
     /// [`allow_unauthenticated_remote`](ServeOptions::allow_unauthenticated_remote).
     pub allow_unauthenticated_remote: bool,
+    /// Whether OpenMetrics answers have `_created` lines (default `false`); see
+    /// [`RenderOptions::created_timestamps`](crate::RenderOptions::created_timestamps).
+    pub created_timestamps: bool,
 }
 
 impl Default for ServeOptions {
@@ -239,6 +244,7 @@ impl Default for ServeOptions {
             idle_timeout: Duration::from_secs(30),
             auth: None,
             allow_unauthenticated_remote: false,
+            created_timestamps: false,
         }
     }
 }
@@ -366,6 +372,22 @@ impl ServeOptions {
     #[must_use]
     pub fn allow_unauthenticated_remote(mut self) -> Self {
         self.allow_unauthenticated_remote = true;
+        self
+    }
+
+    /// Sets [`created_timestamps`](ServeOptions::created_timestamps): a `_created`
+    /// line after every counter, histogram and summary series of OpenMetrics answers,
+    /// for a Prometheus with the created-timestamp feature (one without it would store
+    /// each line as a series of its own). Protobuf answers carry created timestamps
+    /// anyway.
+    ///
+    /// ```
+    /// let options = metricsmith::ServeOptions::default().with_created_timestamps(true);
+    /// assert!(options.created_timestamps);
+    /// ```
+    #[must_use]
+    pub fn with_created_timestamps(mut self, created_timestamps: bool) -> Self {
+        self.created_timestamps = created_timestamps;
         self
     }
 }
@@ -599,6 +621,7 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
     let timeouts = Timeouts { first_byte: options.first_byte_timeout, idle: options.idle_timeout };
 
     let gatekeeper = options.auth.as_ref().map(|credentials| Arc::new(Gatekeeper::new(credentials)));
+    let render = RenderOptions::default().with_created_timestamps(options.created_timestamps);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         // A client that shuts down its write side after the request (`nc -N`, some
@@ -630,7 +653,7 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
         let slot = Arc::new(Slot::new(Arc::clone(&room)));
         open.push(Arc::clone(&slot));
         let connection =
-            serve_connection(stream, slot, http.clone(), timeouts, gatekeeper.clone(), stop.clone());
+            serve_connection(stream, slot, http.clone(), timeouts, gatekeeper.clone(), render, stop.clone());
         tokio::spawn(connection);
     }
 
@@ -693,6 +716,7 @@ async fn serve_connection(
     http: http1::Builder,
     timeouts: Timeouts,
     gatekeeper: Option<Arc<Gatekeeper>>,
+    render: RenderOptions,
     mut stop: watch::Receiver<bool>,
 ) {
     // Declared first, so dropped last: the socket is closed before the slot is freed.
@@ -702,7 +726,7 @@ async fn serve_connection(
         let slot = Arc::clone(&slot);
         service_fn(move |request| {
             slot.dispatched();
-            let response = respond(&request, gatekeeper.as_deref());
+            let response = respond(&request, gatekeeper.as_deref(), render);
             let response = response.map(|body| WatchedBody { body, slot: Arc::clone(&slot) });
             ready(Ok::<_, Infallible>(response))
         })
@@ -728,14 +752,18 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 
 /// Answers one request: every outcome is an HTTP response. Authentication comes first,
 /// so a client without credentials learns nothing, not even which paths exist.
-fn respond(request: &Request<Incoming>, gatekeeper: Option<&Gatekeeper>) -> Response<Full<Bytes>> {
+fn respond(
+    request: &Request<Incoming>,
+    gatekeeper: Option<&Gatekeeper>,
+    render: RenderOptions,
+) -> Response<Full<Bytes>> {
     if let Some(gatekeeper) = gatekeeper.filter(|gatekeeper| !gatekeeper.admits(request.headers())) {
         return gatekeeper.challenge();
     }
     if request.uri().path() != METRICS_PATH {
         return plain(StatusCode::NOT_FOUND, "not found; metrics are at /metrics\n");
     }
-    super::service::metrics_response(request.method(), request.headers())
+    super::service::metrics_response(request.method(), request.headers(), render)
 }
 
 /// The output of [`race`].
