@@ -75,7 +75,7 @@ pub use instruments::{
     Counter, CounterSeries, FloatCounter, FloatCounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries,
     HistogramTimer, InProgress, Info, StateSet, Summary, SummarySeries, DEFAULT_BUCKETS,
 };
-pub use labels::{LabelSet, LabelValue, NamedLabelValue};
+pub use labels::{LabelSet, LabelValue, NamedLabelValue, RuntimeLabel, RuntimeValue, RuntimeValueError};
 pub use metricsmith_macros::{metric, LabelSet, LabelValue, Metrics};
 
 /// Records how long every call of a function takes, in seconds.
@@ -243,11 +243,14 @@ pub mod __private {
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::instruments::{storage_cells, GroupStorage, Instrument, SeriesBudgetMessage};
-    pub use crate::labels::__split_index;
+    pub use crate::labels::{
+        __split_index, __value_exists, __value_generation, runtime_values_placeholder, RuntimeSlot,
+        RuntimeValues,
+    };
     pub use crate::registry::{Registration, REGISTRY};
     pub use crate::storage::Cells;
     pub use ::core;
     pub use ::linkme;
     pub use ::std::vec::Vec;
-    pub use core::sync::atomic::{AtomicU64, AtomicUsize};
+    pub use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize};
 }

@@ -23,6 +23,12 @@ pub(super) fn render_family(
     sample: &mut Sample,
     out: &mut Vec<u8>,
 ) {
+    let labels = text.series_labels(metric);
+    if labels.none_exist() {
+        // No series yet (labels whose values are registered at run time, none so far):
+        // nothing to say, not even HELP and TYPE.
+        return;
+    }
     let header_name = match format {
         Format::Prometheus => metric.meta.name,
         Format::OpenMetrics => metric.family_name,
@@ -52,9 +58,12 @@ pub(super) fn render_family(
         && matches!(metric.metric_type, MetricType::Counter | MetricType::Histogram)
         && exemplars::any();
     for series in 0..metric.family.series_count() {
+        if !labels.exists(series) {
+            continue;
+        }
         sample.clear();
         metric.family.read(series, sample);
-        let labels = text.series_labels(metric, series).as_bytes();
+        let labels = labels.of(series).as_bytes();
         let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
         match metric.metric_type {
             MetricType::Histogram => {
