@@ -75,6 +75,14 @@ impl RuntimeValue {
     pub const fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The handle of index `index`, for label types of this crate that keep an index of
+    /// their own (the HTTP status codes) or add values past the overflow one (the
+    /// unmatched route).
+    #[inline]
+    pub(crate) const fn from_index(index: usize) -> RuntimeValue {
+        RuntimeValue(index as u32)
+    }
 }
 
 /// Why a value could not be registered ([`RuntimeLabel::try_register`]).
@@ -176,6 +184,12 @@ pub const fn runtime_index_len(capacity: usize) -> usize {
     (capacity * 2).next_power_of_two()
 }
 
+/// A registered value's text, kept for the rest of the program: at most a table's
+/// capacity of copies, each at most `MAX_LEN` bytes.
+fn keep_copy(text: &str) -> &'static str {
+    Box::leak(Box::from(text))
+}
+
 /// FNV-1a: short texts (routes, tenants), no adversary that gains more than a longer
 /// probe of a small table.
 #[inline]
@@ -250,7 +264,7 @@ impl RuntimeValues {
     pub fn get(&self, text: &str) -> RuntimeValue {
         match self.find(text) {
             Some(value) => value,
-            None => self.get_slow(text, |text| Box::leak(Box::from(text))),
+            None => self.get_slow(text, keep_copy),
         }
     }
 
@@ -278,9 +292,10 @@ impl RuntimeValues {
         }
     }
 
-    /// The overflow value for bytes that are not UTF-8, counted as an invalid value.
+    /// The overflow value for a value that cannot be one (bytes that are not UTF-8, a
+    /// number that is no status code), counted as an invalid value.
     #[cold]
-    pub fn not_utf8(&self) -> RuntimeValue {
+    pub fn invalid(&self) -> RuntimeValue {
         rejections::record(Rejection::InvalidLabelValue);
         self.overflow()
     }
@@ -328,6 +343,11 @@ impl RuntimeValues {
         self.index[position].store(slot as u32 + 1, Ordering::Release);
         self.registered.store(slot + 1, Ordering::Release);
         Ok(RuntimeValue(slot as u32))
+    }
+
+    /// [`register`](Self::register) keeping a copy of `text` for the rest of the program.
+    pub fn register_copy(&self, text: &str) -> Result<RuntimeValue, RuntimeValueError> {
+        self.register(text, keep_copy)
     }
 
     /// The text of value `index`: a registered value's, the overflow value's once
@@ -415,7 +435,7 @@ pub trait RuntimeLabel: NamedLabelValue {
     fn from_utf8(bytes: &[u8]) -> Self {
         match core::str::from_utf8(bytes) {
             Ok(text) => Self::get(text),
-            Err(_) => Self::__from_value(Self::__values().not_utf8()),
+            Err(_) => Self::__from_value(Self::__values().invalid()),
         }
     }
 
@@ -428,7 +448,7 @@ pub trait RuntimeLabel: NamedLabelValue {
     /// When the capacity is used up, or `text` is empty or longer than
     /// [`RuntimeValue::MAX_LEN`] bytes. Nothing is counted: the caller decides.
     fn try_register(text: &str) -> Result<Self, RuntimeValueError> {
-        Self::__values().register(text, |text| Box::leak(Box::from(text))).map(Self::__from_value)
+        Self::__values().register_copy(text).map(Self::__from_value)
     }
 
     /// The overflow value (`_OTHER`), under which what cannot be registered is recorded.
@@ -466,7 +486,7 @@ mod tests {
         let b = values.get_static("b");
         assert_eq!((a.index(), b.index()), (0, 1));
         assert_eq!(values.get("a"), a);
-        assert_eq!(values.register("c", |text| Box::leak(Box::from(text))), Ok(RuntimeValue(2)));
+        assert_eq!(values.register_copy("c"), Ok(RuntimeValue(2)));
         assert_eq!(values.existing(), 3);
         let d = values.get("d");
         assert_eq!(d.index(), 3);
@@ -474,10 +494,7 @@ mod tests {
         assert_eq!(values.existing(), 4);
         assert_eq!(values.get("e"), d);
         assert_eq!(counting.count(Rejection::LabelValueOverflow) - before, 2);
-        assert!(matches!(
-            values.register("f", |text| Box::leak(Box::from(text))),
-            Err(RuntimeValueError::Full { capacity: 3, .. })
-        ));
+        assert!(matches!(values.register_copy("f"), Err(RuntimeValueError::Full { capacity: 3, .. })));
         assert_eq!(values.registered().collect::<Vec<_>>(), ["a", "b", "c"]);
         assert_eq!((values.text_at(0), values.text_at(2), values.text_at(4)), (Some("a"), Some("c"), None));
         assert_eq!(values.find("c"), Some(RuntimeValue(2)));
@@ -492,7 +509,7 @@ mod tests {
         let long = "x".repeat(RuntimeValue::MAX_LEN + 1);
         assert_eq!(values.get("").index(), 4);
         assert_eq!(values.get(&long).index(), 4);
-        assert_eq!(values.not_utf8().index(), 4);
+        assert_eq!(values.invalid().index(), 4);
         assert_eq!(counting.count(Rejection::InvalidLabelValue) - before, 3);
         assert_eq!(values.get(RuntimeValue::OVERFLOW).index(), 4);
         assert_eq!(values.get(&long[1..]).index(), 0, "MAX_LEN bytes are fine");

@@ -4,7 +4,7 @@
 //! and router (`axum`, feature `axum`).
 
 #[cfg(feature = "axum")]
-pub mod axum;
+pub(crate) mod axum;
 #[cfg(feature = "server")]
 mod server;
 mod service;
