@@ -308,10 +308,7 @@ pub mod __private {
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::instruments::{storage_cells, GroupStorage, Instrument, SeriesBudgetMessage};
-    pub use crate::labels::{
-        __split_index, __value_exists, __value_generation, runtime_values_placeholder, RuntimeSlot,
-        RuntimeValues,
-    };
+    pub use crate::labels::{__split_index, runtime_values_placeholder, RuntimeSlot, RuntimeValues};
     pub use crate::registry::{Registration, REGISTRY};
     pub use crate::storage::Cells;
     pub use ::core;

@@ -51,7 +51,6 @@ pub(super) fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]
     let cardinalities: Vec<TokenStream> =
         label_values.iter().map(|label_value| quote!(#label_value::CARDINALITY)).collect();
     let members: Vec<_> = fields.iter().map(|field| field.member).collect();
-    let types: Vec<_> = fields.iter().map(|field| field.ty).collect();
     let names: Vec<_> = fields.iter().map(|field| &field.label_name).collect();
     let positions: Vec<_> = (0..fields.len()).collect();
     let count = fields.len();
@@ -90,12 +89,15 @@ pub(super) fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]
                     return __index < <Self as #runtime::LabelSet>::COMBINATIONS;
                 }
                 match #runtime::__private::__split_index(__index, [#(#cardinalities),*]) {
-                    ::core::option::Option::Some(__digits) => true #(&& #runtime::__private::__value_exists::<#types>(__digits[#positions]))*,
+                    ::core::option::Option::Some(__digits) => {
+                        true #(&& (!#label_values::RUNTIME_VALUES
+                            || ::core::option::Option::is_some(&#label_values::text_at(__digits[#positions]))))*
+                    }
                     ::core::option::Option::None => false,
                 }
             }
             fn combinations_generation() -> ::core::primitive::usize {
-                0 #(+ #runtime::__private::__value_generation::<#types>())*
+                0 #(+ if #label_values::RUNTIME_VALUES { #label_values::existing_values() } else { 0 })*
             }
         }
     }

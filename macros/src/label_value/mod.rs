@@ -25,7 +25,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
 
     if let syn::Data::Struct(data) = &input.data {
         let label_name = validation::label_name(ident, &args, &mut errors);
-        let expansion = match validation::runtime_struct(&input, data, &args, &mut errors) {
+        let expansion = match validation::runtime_struct(&input, data, &args, &label_name, &mut errors) {
             Some(capacity) => expansion::expand_runtime(ident, &runtime, &label_name, capacity),
             None => {
                 let stub = expansion::placeholder_impl(&input, &runtime, &label_name);

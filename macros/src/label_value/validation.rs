@@ -118,6 +118,7 @@ pub(super) fn runtime_struct(
     input: &syn::DeriveInput,
     data: &syn::DataStruct,
     args: &LabelArgs,
+    label_name: &str,
     errors: &mut Errors,
 ) -> Option<usize> {
     let ident = &input.ident;
@@ -143,8 +144,9 @@ pub(super) fn runtime_struct(
                 syn::Fields::Unit => ident,
                 fields => fields,
             };
-            errors.error(span, format!("`LabelValue` on a struct makes a label whose values are registered at run time, a tuple struct of one `RuntimeValue`: {example}; for a struct of labels derive `LabelSet`"));
-            usable = false;
+            errors.error(span, format!("`LabelValue` on a struct makes a label whose values are registered at run time, which is a tuple struct of one `RuntimeValue`: {example}; for fixed values derive it on a fieldless enum, for a struct of labels derive `LabelSet`"));
+            // The shape is the problem: a capacity would not make it a label.
+            return None;
         }
     }
     let Some(literal) = &args.capacity else {
@@ -153,11 +155,11 @@ pub(super) fn runtime_struct(
     };
     let capacity = match literal.base10_parse::<u64>() {
         Ok(0) => {
-            errors.error(literal, format!("label `{ident}` with capacity 0 could never have a value: give the number of values it may register, e.g. `capacity = 32`"));
+            errors.error(literal, format!("label `{label_name}` with capacity 0 could never have a value: give the number of values it may register, e.g. `capacity = 32`"));
             return None;
         }
         Ok(capacity) if capacity > MAX_CAPACITY => {
-            errors.error(literal, format!("capacity {capacity} of label `{ident}` is more than the {MAX_CAPACITY} values a label registered at run time may have: a label of that many values belongs in logs or traces"));
+            errors.error(literal, format!("capacity {capacity} of label `{label_name}` is more than the {MAX_CAPACITY} values a label registered at run time may have: a label of that many values belongs in logs or traces"));
             return None;
         }
         Ok(capacity) => capacity as usize,

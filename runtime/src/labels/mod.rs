@@ -29,8 +29,9 @@ pub use runtime::{RuntimeLabel, RuntimeValue, RuntimeValueError};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a bounded label value",
     label = "not a `LabelValue`",
-    note = "labels take values from a bounded set: derive `LabelValue` on a fieldless enum, use `bool`, or register values at run time up to a capacity: `#[derive(LabelValue)] #[label(name = \"tenant\", capacity = 32)] struct Tenant(metricsmith::RuntimeValue);`",
-    note = "for HTTP, the `http` feature has the label types `metricsmith::http::HttpRequestMethod`, `HttpResponseStatusCode` and `HttpRoute`, and `metricsmith::axum::layer()` records them all",
+    note = "labels take values from a bounded set: derive `LabelValue` on a fieldless enum, or use `bool`",
+    note = "values known only at run time (tenants, regions from a config file) can label a metric up to a capacity fixed at compile time: `#[derive(LabelValue)] #[label(name = \"tenant\", capacity = 32)] struct Tenant(metricsmith::RuntimeValue);` and `Tenant::get(text)`",
+    note = "for HTTP, feature `http` has the label types `metricsmith::http::HttpRequestMethod`, `HttpResponseStatusCode` (a `u16` code or an `http::StatusCode`) and `HttpRoute`; `metricsmith::axum::layer()` and `metricsmith::tower::layer()` record every request with them",
     note = "free-form values (ids, user input, raw paths) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait LabelValue: Sized + 'static {
@@ -71,10 +72,12 @@ pub trait LabelValue: Sized + 'static {
 /// assert_eq!(PaymentMethod::LABEL_NAME, "method");
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot label a metric on its own: it is not an enum with `#[derive(LabelValue)]`, which names its label",
+    message = "`{Self}` cannot label a metric on its own: it is not a label value type with a name of its own (a `#[derive(LabelValue)]` enum or struct)",
     label = "not a named label value",
-    note = "a metric's labels are `()`, an enum with `#[derive(LabelValue)]` (label name: its snake_case type name, or `#[label(name = \"...\")]`), a tuple of such enums, or a `#[derive(LabelSet)]` struct, whose field names name its labels: put a `bool` in such a struct",
-    note = "free-form values (strings, ids, numbers) make unbounded series: they belong in logs or traces, not labels"
+    note = "a metric's labels are `()`, a type with `#[derive(LabelValue)]` (label name: its snake_case type name, or `#[label(name = \"...\")]`), a tuple of such types, or a `#[derive(LabelSet)]` struct, whose field names name its labels: put a `bool` in such a struct",
+    note = "values known only at run time (tenants, regions from a config file) can label a metric up to a capacity fixed at compile time: `#[derive(LabelValue)] #[label(name = \"tenant\", capacity = 32)] struct Tenant(metricsmith::RuntimeValue);` and `Tenant::get(text)`",
+    note = "for HTTP, feature `http` has the label types `metricsmith::http::HttpRequestMethod`, `HttpResponseStatusCode` (a `u16` code or an `http::StatusCode`) and `HttpRoute`; `metricsmith::axum::layer()` and `metricsmith::tower::layer()` record every request with them",
+    note = "free-form values (ids, user input, raw paths) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait NamedLabelValue: LabelValue {
     /// The label name, e.g. `method`.
@@ -124,8 +127,9 @@ impl LabelValue for bool {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a label set",
     label = "not a `LabelSet`",
-    note = "a metric's labels are `()`, an enum with `#[derive(LabelValue)]`, a tuple of such enums, or a struct with `#[derive(LabelSet)]`",
-    note = "free-form values (strings, ids, numbers) make unbounded series: they belong in logs or traces, not labels"
+    note = "a metric's labels are `()`, a type with `#[derive(LabelValue)]`, a tuple of such types, or a struct with `#[derive(LabelSet)]`",
+    note = "values known only at run time can label a metric up to a capacity: `#[derive(LabelValue)] #[label(name = \"tenant\", capacity = 32)] struct Tenant(metricsmith::RuntimeValue);`; for HTTP, see `metricsmith::http` (feature `http`)",
+    note = "free-form values (ids, user input, raw paths) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait LabelSet: Sized + 'static {
     /// Number of distinct label combinations (the product of the labels' cardinalities):
@@ -191,18 +195,17 @@ impl<T: NamedLabelValue> LabelSet for T {
     const HAS_RUNTIME_VALUES: bool = T::RUNTIME_VALUES;
     #[inline]
     fn combination_exists(index: usize) -> bool {
-        __value_exists::<T>(index)
+        value_exists::<T>(index)
     }
     fn combinations_generation() -> usize {
-        __value_generation::<T>()
+        value_generation::<T>()
     }
 }
 
 /// Whether value `index` of `T` exists: in range, and registered if `T`'s values are
-/// registered at run time. Used by tuple and derived label sets for each label.
-#[doc(hidden)]
+/// registered at run time. Used by tuple label sets for each label.
 #[inline]
-pub fn __value_exists<T: LabelValue>(index: usize) -> bool {
+fn value_exists<T: LabelValue>(index: usize) -> bool {
     if T::RUNTIME_VALUES {
         T::text_at(index).is_some()
     } else {
@@ -212,9 +215,8 @@ pub fn __value_exists<T: LabelValue>(index: usize) -> bool {
 
 /// `T`'s share of a label set's [`LabelSet::combinations_generation`]: how many of its
 /// values registered at run time exist, or 0 for a closed set.
-#[doc(hidden)]
 #[inline]
-pub fn __value_generation<T: LabelValue>() -> usize {
+fn value_generation<T: LabelValue>() -> usize {
     if T::RUNTIME_VALUES {
         T::existing_values()
     } else {
@@ -295,12 +297,12 @@ macro_rules! tuple_label_set {
                     return index < Self::COMBINATIONS;
                 }
                 match __split_index(index, [$($ty::CARDINALITY),+]) {
-                    Some(digits) => true $(&& __value_exists::<$ty>(digits[$idx]))+,
+                    Some(digits) => true $(&& value_exists::<$ty>(digits[$idx]))+,
                     None => false,
                 }
             }
             fn combinations_generation() -> usize {
-                0 $(+ __value_generation::<$ty>())+
+                0 $(+ value_generation::<$ty>())+
             }
         }
     };

@@ -80,6 +80,7 @@ impl RuntimeValue {
     /// their own (the HTTP status codes) or add values past the overflow one (the
     /// unmatched route).
     #[inline]
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
     pub(crate) const fn from_index(index: usize) -> RuntimeValue {
         RuntimeValue(index as u32)
     }
