@@ -48,7 +48,7 @@ fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
 #[test]
 fn a_response_future_dropped_unfinished_is_recorded_as_499_and_leaves_nothing_in_progress() {
     let mut app: Router = Router::new()
-        .route("/failures/stuck", get(|| std::future::pending::<&'static str>()))
+        .route("/failures/stuck", get(std::future::pending::<&'static str>))
         .layer(metricsmith::axum::layer());
     let request = Request::get("/failures/stuck").body(Body::empty()).unwrap();
     let mut response = Box::pin(app.call(request));
