@@ -41,8 +41,15 @@ fn app() -> Router {
 
 /// Sends `method path` and returns the status.
 fn send(agent: &ureq::Agent, server: &AxumServer, method: &str, path: &str) -> u16 {
-    let request =
-        ureq::http::Request::builder().method(method).uri(server.url(path)).body(()).expect("a request");
+    // One connection per request: a server that answers a body-less POST or PUT without
+    // reading its (empty, chunked) body closes the connection, and a pooled connection
+    // reused at that moment would fail the next request.
+    let request = ureq::http::Request::builder()
+        .method(method)
+        .uri(server.url(path))
+        .header("Connection", "close")
+        .body(())
+        .expect("a request");
     agent.run(request).unwrap_or_else(|error| panic!("{method} {path}: {error}")).status().as_u16()
 }
 

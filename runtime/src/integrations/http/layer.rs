@@ -101,9 +101,8 @@ where
         let route = (self.route)(request.uri(), request.extensions());
         // Started before the inner call: a handler that panics while it is called is
         // recorded as it unwinds through here.
-        let mut recording = Recording::start(method, route);
+        let recording = Recording::start(method, route);
         let inner = self.inner.call(request);
-        recording.unwinding_at_start = std::thread::panicking();
         ResponseFuture { inner, recording: Some(recording) }
     }
 }
