@@ -122,9 +122,9 @@ pub mod tower {
 ///
 /// `router()` and `handler` serve the exposition in the format negotiated from the
 /// `Accept` header (OpenMetrics 1.0 or text 0.0.4, as
-/// [`render_for_accept`](crate::render_for_accept) decides); `HEAD` gets the headers,
+/// [`render_for_accept`] decides); `HEAD` gets the headers,
 /// other methods `405 Method Not Allowed`. For other stacks built on tower, and for hyper
-/// itself, use [`MetricsService`](crate::MetricsService) and [`tower::layer()`](crate::tower::layer).
+/// itself, use [`MetricsService`] and [`tower::layer()`](crate::tower::layer).
 #[cfg(feature = "axum")]
 pub mod axum {
     pub use crate::integrations::http::axum::layer;
