@@ -61,10 +61,75 @@ mod rejections;
 mod serving;
 mod storage;
 
+#[cfg(feature = "http")]
+pub use integrations::http;
 #[cfg(feature = "push")]
 pub use integrations::push;
+
+/// The HTTP metrics layer for any tower HTTP service (feature `tower`).
+///
+/// [`layer()`](tower::layer) records every request into OpenTelemetry's HTTP server
+/// families, `http_server_request_duration_seconds{http_request_method, http_route,
+/// http_response_status_code}` and `http_server_active_requests{http_request_method,
+/// http_route}` (see [`HttpMetricsLayer`](tower::HttpMetricsLayer)). Each request's route is
+/// the [`HttpRoute`](http::HttpRoute) in its extensions, which the service's router puts
+/// there, or the unmatched route; [`with_route`](tower::HttpMetricsLayer::with_route) finds
+/// it otherwise. For axum, [`axum::layer()`](crate::axum::layer) reads axum's own match.
+#[cfg(feature = "tower")]
+pub mod tower {
+    pub use crate::integrations::http::layer::{HttpMetrics, HttpMetricsLayer, ResponseFuture, RouteOf};
+
+    /// The layer: every request recorded, its route taken from the
+    /// [`HttpRoute`](crate::http::HttpRoute) in its extensions (the unmatched route when
+    /// there is none).
+    ///
+    /// ```
+    /// use axum::{body::Body, http::Request, routing::get, Router};
+    /// use metricsmith::http::HttpRoute;
+    /// use metricsmith::RuntimeLabel;
+    /// use tower_layer::Layer;
+    /// use tower_service::Service;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let router: Router = Router::new().route("/reports/{day}", get(|| async { "report" }));
+    /// let mut service = metricsmith::tower::layer().layer(router);
+    /// let mut request = Request::get("/reports/monday").body(Body::empty()).unwrap();
+    /// request.extensions_mut().insert(HttpRoute::get("/reports/{day}")); // what a router would do
+    /// assert_eq!(service.call(request).await.unwrap().status(), 200);
+    /// # });
+    ///
+    /// let text = String::from_utf8(metricsmith::render_for_accept("text/plain").1).unwrap();
+    /// assert!(text.contains(r#"http_server_request_duration_seconds_count{http_request_method="GET",http_route="/reports/{day}",http_response_status_code="200"} 1"#));
+    /// ```
+    pub fn layer() -> HttpMetricsLayer {
+        crate::integrations::http::tower_layer()
+    }
+}
+
+/// axum 0.8 integration (feature `axum`): the HTTP metrics [`layer()`](axum::layer) and
+/// `/metrics` on the app's own port ([`router()`](axum::router), [`handler`](axum::handler)).
+///
+/// ```
+/// use axum::{routing::{get, post}, Router};
+///
+/// let app: Router = Router::new()
+///     .route("/orders", post(|| async { "queued" }))
+///     .route("/orders/{id}", get(|| async { "an order" }))
+///     .merge(metricsmith::axum::router()) // GET /metrics
+///     .layer(metricsmith::axum::layer()); // last: every request, by route template
+/// # let _ = app;
+/// ```
+///
+/// `router()` and `handler` serve the exposition in the format negotiated from the
+/// `Accept` header (OpenMetrics 1.0 or text 0.0.4, as
+/// [`render_for_accept`] decides); `HEAD` gets the headers,
+/// other methods `405 Method Not Allowed`. For other stacks built on tower, and for hyper
+/// itself, use [`MetricsService`] and [`tower::layer()`](crate::tower::layer).
 #[cfg(feature = "axum")]
-pub use serving::axum;
+pub mod axum {
+    pub use crate::integrations::http::axum::layer;
+    pub use crate::serving::axum::{handler, router};
+}
 
 pub use catalog::{catalog, Catalog, CatalogLabel, CatalogMetric};
 pub use collect::{CallbackValue, CollectedValues, Collector};
@@ -75,7 +140,7 @@ pub use instruments::{
     Counter, CounterSeries, FloatCounter, FloatCounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries,
     HistogramTimer, InProgress, Info, StateSet, Summary, SummarySeries, DEFAULT_BUCKETS,
 };
-pub use labels::{LabelSet, LabelValue, NamedLabelValue};
+pub use labels::{LabelSet, LabelValue, NamedLabelValue, RuntimeLabel, RuntimeValue, RuntimeValueError};
 pub use metricsmith_macros::{metric, LabelSet, LabelValue, Metrics};
 
 /// Records how long every call of a function takes, in seconds.
@@ -243,11 +308,11 @@ pub mod __private {
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::instruments::{storage_cells, GroupStorage, Instrument, SeriesBudgetMessage};
-    pub use crate::labels::__split_index;
+    pub use crate::labels::{__split_index, runtime_values_placeholder, RuntimeSlot, RuntimeValues};
     pub use crate::registry::{Registration, REGISTRY};
     pub use crate::storage::Cells;
     pub use ::core;
     pub use ::linkme;
     pub use ::std::vec::Vec;
-    pub use core::sync::atomic::{AtomicU64, AtomicUsize};
+    pub use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize};
 }

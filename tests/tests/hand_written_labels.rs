@@ -22,12 +22,15 @@ macro_rules! hand_written_label {
         struct $type(usize);
         impl LabelValue for $type {
             const CARDINALITY: usize = $cardinality;
-            const VALUES: &'static [&'static str] = $values;
             fn index(&self) -> usize {
                 self.0
             }
             fn from_index(index: usize) -> Option<Self> {
                 (index < Self::CARDINALITY).then_some($type(index))
+            }
+            fn text_at(index: usize) -> Option<&'static str> {
+                let values: &'static [&'static str] = $values;
+                values.get(index).copied()
             }
         }
         impl NamedLabelValue for $type {

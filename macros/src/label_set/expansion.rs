@@ -76,8 +76,28 @@ pub(super) fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]
             }
             fn label_values(__index: ::core::primitive::usize, __out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
                 if let ::core::option::Option::Some(__digits) = #runtime::__private::__split_index(__index, [#(#cardinalities),*]) {
-                    #(__out.push(#label_values::VALUES.get(__digits[#positions]).copied().unwrap_or(""));)*
+                    #(__out.push(match #label_values::text_at(__digits[#positions]) {
+                        ::core::option::Option::Some(__text) => __text,
+                        ::core::option::Option::None => "",
+                    });)*
                 }
+            }
+            const HAS_RUNTIME_VALUES: ::core::primitive::bool = false #(|| #label_values::RUNTIME_VALUES)*;
+            #[inline]
+            fn combination_exists(__index: ::core::primitive::usize) -> ::core::primitive::bool {
+                if !<Self as #runtime::LabelSet>::HAS_RUNTIME_VALUES {
+                    return __index < <Self as #runtime::LabelSet>::COMBINATIONS;
+                }
+                match #runtime::__private::__split_index(__index, [#(#cardinalities),*]) {
+                    ::core::option::Option::Some(__digits) => {
+                        true #(&& (!#label_values::RUNTIME_VALUES
+                            || ::core::option::Option::is_some(&#label_values::text_at(__digits[#positions]))))*
+                    }
+                    ::core::option::Option::None => false,
+                }
+            }
+            fn combinations_generation() -> ::core::primitive::usize {
+                0 #(+ if #label_values::RUNTIME_VALUES { #label_values::existing_values() } else { 0 })*
             }
         }
     }

@@ -28,7 +28,7 @@
 //!   not matter, and it must not start the clock's calibration thread).
 
 mod call;
-mod clock;
+pub(crate) mod clock;
 mod families;
 mod sites;
 mod targets;

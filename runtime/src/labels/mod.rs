@@ -1,37 +1,62 @@
 //! Bounded label values and label sets.
 //!
-//! A label is a closed set of values known at compile time, so every series of a metric
-//! can be stored densely, indexed without hashing, and rendered at 0 from start-up.
+//! A label takes its values from a set bounded at compile time: a closed set known then
+//! (an enum, `bool`), or values registered at run time up to a capacity fixed then
+//! ([`runtime`]). Either way every series of a metric is stored densely, indexed without
+//! hashing, and rendered at 0 from the moment its values exist.
 
-/// A value of one label, drawn from a closed set: a fieldless enum (`#[derive(LabelValue)]`)
-/// or `bool`.
+mod runtime;
+
+#[doc(hidden)]
+pub use runtime::{runtime_values_placeholder, RuntimeSlot, RuntimeValues};
+pub use runtime::{RuntimeLabel, RuntimeValue, RuntimeValueError};
+
+/// A value of one label, drawn from a bounded set: a fieldless enum
+/// (`#[derive(LabelValue)]`), `bool`, or a struct of values registered at run time up to
+/// a capacity (`#[derive(LabelValue)] #[label(capacity = N)] struct T(RuntimeValue);`, see
+/// [`RuntimeValue`](crate::RuntimeValue)).
 ///
-/// Values are numbered densely `0..CARDINALITY`; `VALUES[i]` is the text of value `i`.
+/// Values are numbered densely `0..CARDINALITY`; [`text_at(i)`](Self::text_at) is the
+/// text of value `i`.
 ///
 /// ```
 /// use metricsmith::LabelValue;
 /// assert_eq!(bool::CARDINALITY, 2);
 /// assert_eq!(true.as_str(), "true");
 /// assert_eq!(bool::from_index(0), Some(false));
+/// assert_eq!(bool::text_at(1), Some("true"));
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a bounded label value",
     label = "not a `LabelValue`",
-    note = "labels take values from a closed set known at compile time: derive `LabelValue` on a fieldless enum, or use `bool`",
-    note = "free-form values (strings, ids, numbers) make unbounded series: they belong in logs or traces, not labels"
+    note = "labels take values from a bounded set: derive `LabelValue` on a fieldless enum, or use `bool`",
+    note = "values known only at run time (tenants, regions from a config file) can label a metric up to a capacity fixed at compile time: `#[derive(LabelValue)] #[label(name = \"tenant\", capacity = 32)] struct Tenant(metricsmith::RuntimeValue);` and `Tenant::get(text)`",
+    note = "for HTTP, feature `http` has the label types `metricsmith::http::HttpRequestMethod`, `HttpResponseStatusCode` (a `u16` code or an `http::StatusCode`) and `HttpRoute`; `metricsmith::axum::layer()` and `metricsmith::tower::layer()` record every request with them",
+    note = "free-form values (ids, user input, raw paths) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait LabelValue: Sized + 'static {
-    /// How many distinct values the label can take.
+    /// How many distinct values the label can take (for values registered at run time,
+    /// the capacity and the overflow value).
     const CARDINALITY: usize;
-    /// The rendered text of every value, in index order.
-    const VALUES: &'static [&'static str];
+    /// Whether the values are registered at run time: a series exists only once each of
+    /// its values does. `false` for enums and `bool`, whose values all exist from the start.
+    const RUNTIME_VALUES: bool = false;
     /// This value's dense index, in `0..CARDINALITY`.
     fn index(&self) -> usize;
-    /// The value at `index`, or `None` when `index >= CARDINALITY`.
+    /// The value at `index`, or `None` when `index >= CARDINALITY` (or, for values
+    /// registered at run time, when no value has that index yet).
     fn from_index(index: usize) -> Option<Self>;
+    /// The text of value `index` as it appears in the exposition, or `None` when
+    /// `index >= CARDINALITY` (or no value registered at run time has that index yet).
+    fn text_at(index: usize) -> Option<&'static str>;
     /// The value's text as it appears in the exposition.
     fn as_str(&self) -> &'static str {
-        Self::VALUES.get(self.index()).copied().unwrap_or("")
+        Self::text_at(self.index()).unwrap_or("")
+    }
+    /// How many values exist now: `CARDINALITY` for a closed set; for values registered
+    /// at run time, a count that grows with each registration (it never shrinks).
+    fn existing_values() -> usize {
+        Self::CARDINALITY
     }
 }
 
@@ -47,10 +72,12 @@ pub trait LabelValue: Sized + 'static {
 /// assert_eq!(PaymentMethod::LABEL_NAME, "method");
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot label a metric on its own: it is not an enum with `#[derive(LabelValue)]`, which names its label",
+    message = "`{Self}` cannot label a metric on its own: it is not a label value type with a name of its own (a `#[derive(LabelValue)]` enum or struct)",
     label = "not a named label value",
-    note = "a metric's labels are `()`, an enum with `#[derive(LabelValue)]` (label name: its snake_case type name, or `#[label(name = \"...\")]`), a tuple of such enums, or a `#[derive(LabelSet)]` struct, whose field names name its labels: put a `bool` in such a struct",
-    note = "free-form values (strings, ids, numbers) make unbounded series: they belong in logs or traces, not labels"
+    note = "a metric's labels are `()`, a type with `#[derive(LabelValue)]` (label name: its snake_case type name, or `#[label(name = \"...\")]`), a tuple of such types, or a `#[derive(LabelSet)]` struct, whose field names name its labels: put a `bool` in such a struct",
+    note = "values known only at run time (tenants, regions from a config file) can label a metric up to a capacity fixed at compile time: `#[derive(LabelValue)] #[label(name = \"tenant\", capacity = 32)] struct Tenant(metricsmith::RuntimeValue);` and `Tenant::get(text)`",
+    note = "for HTTP, feature `http` has the label types `metricsmith::http::HttpRequestMethod`, `HttpResponseStatusCode` (a `u16` code or an `http::StatusCode`) and `HttpRoute`; `metricsmith::axum::layer()` and `metricsmith::tower::layer()` record every request with them",
+    note = "free-form values (ids, user input, raw paths) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait NamedLabelValue: LabelValue {
     /// The label name, e.g. `method`.
@@ -59,7 +86,6 @@ pub trait NamedLabelValue: LabelValue {
 
 impl LabelValue for bool {
     const CARDINALITY: usize = 2;
-    const VALUES: &'static [&'static str] = &["false", "true"];
     fn index(&self) -> usize {
         usize::from(*self)
     }
@@ -69,6 +95,10 @@ impl LabelValue for bool {
             1 => Some(true),
             _ => None,
         }
+    }
+    #[inline]
+    fn text_at(index: usize) -> Option<&'static str> {
+        ["false", "true"].get(index).copied()
     }
 }
 
@@ -97,8 +127,9 @@ impl LabelValue for bool {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a label set",
     label = "not a `LabelSet`",
-    note = "a metric's labels are `()`, an enum with `#[derive(LabelValue)]`, a tuple of such enums, or a struct with `#[derive(LabelSet)]`",
-    note = "free-form values (strings, ids, numbers) make unbounded series: they belong in logs or traces, not labels"
+    note = "a metric's labels are `()`, a type with `#[derive(LabelValue)]`, a tuple of such types, or a struct with `#[derive(LabelSet)]`",
+    note = "values known only at run time can label a metric up to a capacity: `#[derive(LabelValue)] #[label(name = \"tenant\", capacity = 32)] struct Tenant(metricsmith::RuntimeValue);`; for HTTP, see `metricsmith::http` (feature `http`)",
+    note = "free-form values (ids, user input, raw paths) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait LabelSet: Sized + 'static {
     /// Number of distinct label combinations (the product of the labels' cardinalities):
@@ -118,6 +149,19 @@ pub trait LabelSet: Sized + 'static {
     /// Appends the label values of combination `index`, in the order of
     /// [`label_names`](Self::label_names). Appends nothing when out of range.
     fn label_values(index: usize, out: &mut ::std::vec::Vec<&'static str>);
+    /// Whether a label's values are registered at run time, so that combinations come
+    /// into existence as their values do. `false` for sets of enums and `bool`s.
+    const HAS_RUNTIME_VALUES: bool = false;
+    /// Whether combination `index` exists now: every one in `0..COMBINATIONS` does,
+    /// unless one of its labels' values registered at run time has no value there yet.
+    fn combination_exists(index: usize) -> bool {
+        index < Self::COMBINATIONS
+    }
+    /// A count that grows whenever a combination comes into existence (the values
+    /// registered so far, summed over the labels that have them); 0 without such labels.
+    fn combinations_generation() -> usize {
+        0
+    }
 }
 
 impl LabelSet for () {
@@ -146,16 +190,52 @@ impl<T: NamedLabelValue> LabelSet for T {
         out.push(T::LABEL_NAME);
     }
     fn label_values(index: usize, out: &mut Vec<&'static str>) {
-        if let Some(value) = T::VALUES.get(index) {
-            out.push(value);
-        }
+        out.extend(T::text_at(index));
+    }
+    const HAS_RUNTIME_VALUES: bool = T::RUNTIME_VALUES;
+    #[inline]
+    fn combination_exists(index: usize) -> bool {
+        value_exists::<T>(index)
+    }
+    fn combinations_generation() -> usize {
+        value_generation::<T>()
     }
 }
 
-/// The three [`Family`](crate::Family) methods every family labelled by a `LabelSet` `L`
-/// implements the same way: names, series count and values come from `L`.
+/// Whether value `index` of `T` exists: in range, and registered if `T`'s values are
+/// registered at run time. Used by tuple label sets for each label.
+#[inline]
+fn value_exists<T: LabelValue>(index: usize) -> bool {
+    if T::RUNTIME_VALUES {
+        T::text_at(index).is_some()
+    } else {
+        index < T::CARDINALITY
+    }
+}
+
+/// `T`'s share of a label set's [`LabelSet::combinations_generation`]: how many of its
+/// values registered at run time exist, or 0 for a closed set.
+#[inline]
+fn value_generation<T: LabelValue>() -> usize {
+    if T::RUNTIME_VALUES {
+        T::existing_values()
+    } else {
+        0
+    }
+}
+
+/// The [`Family`](crate::Family) methods every family labelled by a `LabelSet` `L`
+/// implements the same way: names, series count, values and which series exist come
+/// from `L`.
 macro_rules! label_set_family_methods {
     ($labels:ident) => {
+        fn series_exists(&self, series: usize) -> bool {
+            <$labels as $crate::labels::LabelSet>::combination_exists(series)
+        }
+        fn series_generation(&self) -> ::core::option::Option<usize> {
+            <$labels as $crate::labels::LabelSet>::HAS_RUNTIME_VALUES
+                .then(<$labels as $crate::labels::LabelSet>::combinations_generation)
+        }
         fn label_names(&self, _: &'static str, out: &mut ::std::vec::Vec<&'static str>) {
             <$labels as $crate::labels::LabelSet>::label_names(out);
         }
@@ -207,8 +287,22 @@ macro_rules! tuple_label_set {
                 // A hand-written `LabelValue` may have fewer values than its CARDINALITY:
                 // a value missing here makes the registry leave the family out.
                 if let Some(digits) = __split_index(index, [$($ty::CARDINALITY),+]) {
-                    $(out.extend($ty::VALUES.get(digits[$idx]));)+
+                    $(out.extend($ty::text_at(digits[$idx]));)+
                 }
+            }
+            const HAS_RUNTIME_VALUES: bool = false $(|| $ty::RUNTIME_VALUES)+;
+            #[inline]
+            fn combination_exists(index: usize) -> bool {
+                if !Self::HAS_RUNTIME_VALUES {
+                    return index < Self::COMBINATIONS;
+                }
+                match __split_index(index, [$($ty::CARDINALITY),+]) {
+                    Some(digits) => true $(&& value_exists::<$ty>(digits[$idx]))+,
+                    None => false,
+                }
+            }
+            fn combinations_generation() -> usize {
+                0 $(+ value_generation::<$ty>())+
             }
         }
     };

@@ -71,7 +71,9 @@ fn check_series(metric: &Registered) -> Result<(), String> {
     let mut values = Vec::with_capacity(names.len());
     // Series by a hash of their values: a collision is confirmed by comparing the values.
     let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
-    for series in 0..family.series_count() {
+    // Series that do not exist yet (values registered at run time) are checked by the
+    // registration of their values: distinct, non-empty, bounded text.
+    for series in (0..family.series_count()).filter(|series| family.series_exists(*series)) {
         values.clear();
         family.label_values(series, &mut values);
         if values.len() != names.len() {
