@@ -7,7 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::OnceLock;
 
-use crate::family::{Family, Group, Meta, MetricType};
+use crate::family::{debug_as_display, Family, Group, Meta, MetricType};
 use crate::rejections::{self, Rejection};
 
 mod validation;
@@ -157,7 +157,7 @@ impl Registered {
 /// family adds: a counter `x_total` (family `x`) and a gauge `x`, or a counter family
 /// `x_created` beside a counter, histogram or summary `x`, whose `_created` series it
 /// would shadow.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DuplicateMetric {
     /// The name both would expose.
@@ -191,7 +191,7 @@ impl std::fmt::Display for DuplicateMetric {
 }
 
 /// What [`check_registry`] found wrong with the registry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RegistryProblem {
     /// Two metrics would expose the same name.
@@ -208,6 +208,8 @@ impl std::fmt::Display for RegistryProblem {
         }
     }
 }
+
+debug_as_display!(DuplicateMetric, RegistryProblem);
 
 pub(crate) struct Registry {
     /// Sorted by name; duplicates removed. Scrapes read them through `families`.
@@ -332,5 +334,37 @@ pub fn check_registry() -> Result<(), Vec<RegistryProblem>> {
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_problem_carries_its_explanation() {
+        let duplicate = DuplicateMetric {
+            name: "orders_total".to_owned(),
+            kept_metric: "orders_total",
+            kept: "src/shop.rs:4".to_owned(),
+            dropped_metric: "orders_total",
+            dropped: "src/cart.rs:9".to_owned(),
+        };
+        let invalid = InvalidFamily {
+            name: "shipments_total",
+            declared_at: "src/ship.rs:7".to_owned(),
+            problem: "label `region` appears twice in its label set".to_owned(),
+        };
+        for (debug, display) in [
+            (format!("{duplicate:?}"), duplicate.to_string()),
+            (format!("{invalid:?}"), invalid.to_string()),
+            (format!("{:?}", RegistryProblem::Duplicate(duplicate.clone())), duplicate.to_string()),
+            (format!("{:?}", RegistryProblem::Invalid(invalid.clone())), invalid.to_string()),
+        ] {
+            assert_eq!(debug, display);
+        }
+        assert!(format!("{duplicate:?}").contains("is declared twice, at src/shop.rs:4 and at src/cart.rs:9"));
+        assert!(format!("{duplicate:?}").ends_with("rename one"));
+        assert!(format!("{invalid:?}").contains("left out of every scrape: label `region` appears twice"));
     }
 }

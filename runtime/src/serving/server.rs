@@ -507,7 +507,6 @@ impl Drop for Server {
 /// first.shutdown();
 /// # Ok::<(), metricsmith::ServeError>(())
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum ServeError {
     /// The address did not resolve to any socket address.
@@ -545,6 +544,8 @@ impl fmt::Display for ServeError {
         }
     }
 }
+
+crate::family::debug_as_display!(ServeError);
 
 impl std::error::Error for ServeError {}
 
