@@ -97,7 +97,7 @@ impl LabelValue for bool {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a label set",
     label = "not a `LabelSet`",
-    note = "a metric's labels are `()`, an enum with `#[derive(LabelValue)]`, a tuple of such enums, or a struct with `#[derive(LabelSet)]`",
+    note = "a metric's labels are `()`, an enum with `#[derive(LabelValue)]`, a tuple of such enums, or a struct with `#[derive(LabelSet)]`, whose field names name its labels: a `bool`, which has no label name of its own, goes in such a struct",
     note = "free-form values (strings, ids, numbers) make unbounded series: they belong in logs or traces, not labels"
 )]
 pub trait LabelSet: Sized + 'static {
