@@ -59,8 +59,11 @@ pub(crate) fn instrument_fn(
     let setup = parts.iter().map(|(_, part)| &part.setup);
     let builders = parts.iter().map(|(_, part)| &part.builder);
 
+    // The user's braces, where errors about the block's value belong, but marked as
+    // generated: as the tail of the new body, `{ width / 2 }` would otherwise trip
+    // `unused_braces`, which skips blocks from macro expansions.
     let mut user_block = Group::new(Delimiter::Brace, body.clone());
-    user_block.set_span(brace.span.join());
+    user_block.set_span(Span::call_site().located_at(brace.span.join()));
     let output = &shape.output;
     let outcome = quote! {{
         use #runtime::__private::{OtherOutcome as _, ResultOutcome as _};
