@@ -85,7 +85,10 @@ pub use metricsmith_macros::{metric, LabelSet, LabelValue, Metrics};
 /// written: `async fn`, `unsafe fn`, generics, `impl Trait` arguments and returns and
 /// every receiver work. Every exit is timed: a return, `?`, an early `return`, a panic
 /// (which then continues unchanged) and, for an `async fn`, a future dropped before it
-/// completes (timed from its first poll). A `const fn` cannot be instrumented.
+/// completes (timed from its first poll). A function that returns a future without
+/// being `async` — `impl Future<Output = T>`, or `Pin<Box<dyn Future<Output = T> + ..>>`
+/// — is timed from the call, building the future included, until that future completes
+/// or is dropped. A `const fn` cannot be instrumented.
 ///
 /// Without options, calls land in the shared histogram
 /// `function_calls_duration_seconds{function, module}` with [`DEFAULT_BUCKETS`] — the
@@ -148,7 +151,9 @@ pub use metricsmith_macros::timed;
 /// (any type path ending in `Result`: `io::Result<T>`, `anyhow::Result<T>`, aliases) and
 /// it returned `Err` — through `?`, an early `return` or the tail; `panic` when the body
 /// unwinds (the panic continues unchanged); and for an `async fn`, `cancelled` when its
-/// future is dropped after its first poll but before it completes.
+/// future is dropped after its first poll but before it completes. A function returning
+/// `impl Future<Output = T>` (or a boxed future) is counted when its future completes,
+/// by that `T`, and `cancelled` when the future is dropped before.
 ///
 /// Without options, calls land in the shared counter
 /// `function_calls_total{function, module, result}` (autometrics' name and labels); each
@@ -193,7 +198,8 @@ pub use metricsmith_macros::counted;
 pub use catalog::RuleOptions;
 /// Tracks how many calls of a function are in progress: a gauge that goes up when a
 /// call starts (an `async fn`'s at its first poll) and down when it ends, on every exit
-/// path.
+/// path (for a function returning `impl Future`, when its future completes or is
+/// dropped).
 ///
 /// Without options, calls land in the shared gauge `function_calls_concurrent{function,
 /// module}` (autometrics' name and labels). Takes the options of [`#[timed]`](timed) but
@@ -248,6 +254,7 @@ pub mod __private {
     pub use crate::storage::Cells;
     pub use ::core;
     pub use ::linkme;
+    pub use ::std::boxed::Box;
     pub use ::std::vec::Vec;
     pub use core::sync::atomic::{AtomicU64, AtomicUsize};
 }
