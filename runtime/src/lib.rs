@@ -248,7 +248,9 @@ pub mod __private {
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
-    pub use crate::instruments::{storage_cells, GroupStorage, Instrument, SeriesBudgetMessage};
+    pub use crate::instruments::{
+        series_per_label_set, storage_cells, GroupStorage, Instrument, SeriesBudgetMessage,
+    };
     pub use crate::labels::__split_index;
     pub use crate::registry::{Registration, REGISTRY};
     pub use crate::storage::Cells;

@@ -98,42 +98,52 @@ impl Instrument<'_> {
             if self.kind == InstrumentKind::Histogram { ", use fewer buckets" } else { "" }
         );
         // `parts` interleave with `numbers`, evaluated at compile time: the series
-        // count, for a histogram or summary the label combinations (and a histogram's
-        // bucket count), and the count again as the budget to raise to.
+        // count, for a histogram or summary the label combinations and the samples of
+        // each (and a histogram's bucket count), and the count again as the budget to
+        // raise to. The count is the runtime's formula, which the catalog uses too.
         let head = format!("{what} `{name}` has ");
         let tail = ")]`".to_owned();
-        let (buckets, per_label_set, parts, numbers) = match self.kind {
-            InstrumentKind::Histogram => {
-                let count = self.bucket_count(runtime);
-                let buckets = quote!(const __BUCKETS: ::core::primitive::usize = #count;);
-                let formula = vec![
+        let buckets = match self.kind {
+            InstrumentKind::Histogram => self.bucket_count(runtime),
+            _ => quote!(0usize),
+        };
+        let (parts, numbers) = match self.kind {
+            InstrumentKind::Histogram => (
+                vec![
+                    head,
                     " series (".to_owned(),
-                    " label combinations × (".to_owned(),
-                    format!(" buckets + 2)){raise}"),
-                ];
-                let numbers = quote!(__SERIES, __SERIES / (__BUCKETS + 2), __BUCKETS, __SERIES);
-                (buckets, quote!((__BUCKETS + 2)), [vec![head], formula, vec![tail]].concat(), numbers)
-            }
-            InstrumentKind::Summary => {
-                let formula = format!(" label combinations × 2, for the count and the sum){raise}");
-                let numbers = quote!(__SERIES, __SERIES / 2usize, __SERIES);
-                (
-                    TokenStream::new(),
-                    quote!(2usize),
-                    vec![head, " series (".to_owned(), formula, tail],
-                    numbers,
-                )
-            }
-            _ => {
-                let parts = vec![head, format!(" series, one per label combination{raise}"), tail];
-                (TokenStream::new(), quote!(1usize), parts, quote!(__SERIES, __SERIES))
-            }
+                    " label combinations × ".to_owned(),
+                    " series each: ".to_owned(),
+                    format!(" buckets, `+Inf`, `_count` and `_sum`){raise}"),
+                    tail,
+                ],
+                quote!(__SERIES, __COMBINATIONS, __PER_COMBINATION, __BUCKETS, __SERIES),
+            ),
+            InstrumentKind::Summary => (
+                vec![
+                    head,
+                    " series (".to_owned(),
+                    " label combinations × ".to_owned(),
+                    format!(" series each: `_count` and `_sum`){raise}"),
+                    tail,
+                ],
+                quote!(__SERIES, __COMBINATIONS, __PER_COMBINATION, __SERIES),
+            ),
+            _ => (
+                vec![head, format!(" series, one per label combination{raise}"), tail],
+                quote!(__SERIES, __SERIES),
+            ),
         };
         quote_spanned! {span=>
             const _: () = {
-                #buckets
-                const __SERIES: ::core::primitive::usize =
-                    <#ty as #runtime::__private::Instrument>::SERIES * #per_label_set;
+                const __BUCKETS: ::core::primitive::usize = #buckets;
+                const __COMBINATIONS: ::core::primitive::usize =
+                    <#ty as #runtime::__private::Instrument>::SERIES;
+                const __PER_COMBINATION: ::core::primitive::usize = #runtime::__private::series_per_label_set(
+                    <#ty as #runtime::__private::Instrument>::TYPE,
+                    __BUCKETS,
+                );
+                const __SERIES: ::core::primitive::usize = __COMBINATIONS * __PER_COMBINATION;
                 if __SERIES > #max {
                     ::core::panic!(
                         "{}",

@@ -9,6 +9,7 @@ mod rules;
 pub use rules::RuleOptions;
 
 use crate::family::MetricType;
+use crate::instruments::series_per_label_set;
 use crate::registry::{registry, Registered};
 
 /// Every instrument registered in this program, sorted by name.
@@ -105,11 +106,7 @@ impl CatalogMetric {
             }
         }
         let buckets = family.bucket_bounds().to_vec();
-        let per_label_set = match metric.metric_type {
-            MetricType::Histogram => buckets.len() + 3,
-            MetricType::Summary => 2,
-            _ => 1,
-        };
+        let per_label_set = series_per_label_set(metric.metric_type, buckets.len());
         CatalogMetric {
             name: metric.meta.name,
             metric_type: metric.metric_type,

@@ -21,6 +21,7 @@ pub use info::Info;
 pub use state_set::StateSet;
 pub use summary::{Summary, SummarySeries};
 
+use crate::family::MetricType;
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 use crate::storage::{Layout, SeriesCells};
@@ -46,6 +47,21 @@ pub trait Instrument {
     const SERIES: usize;
     /// The cells of one series.
     const CELLS: SeriesCells;
+    /// How the family renders.
+    const TYPE: MetricType;
+}
+
+/// The samples a text-format scrape shows for one label combination of a family of
+/// `metric_type`: one value, or for a histogram with `buckets` bounds one per bound,
+/// `+Inf`, `_count` and `_sum`, or for a summary `_count` and `_sum`. The one formula
+/// behind the series budget (checked at compile time) and the catalog's series counts.
+#[doc(hidden)]
+pub const fn series_per_label_set(metric_type: MetricType, buckets: usize) -> usize {
+    match metric_type {
+        MetricType::Histogram => buckets + 3,
+        MetricType::Summary => 2,
+        _ => 1,
+    }
 }
 
 /// The number of cells a `static` must hold for instrument type `T` with `buckets`
@@ -61,19 +77,20 @@ const GAUGE_CELLS: SeriesCells = SeriesCells { fixed: 1, per_bucket: false, shar
 const NO_CELLS: SeriesCells = SeriesCells { fixed: 0, per_bucket: false, shardable: false };
 
 macro_rules! labelled_instrument {
-    ($($ty:ident: $cells:expr),*) => {$(
+    ($($ty:ident: $cells:expr, $metric_type:ident);*) => {$(
         impl<L: LabelSet> Instrument for $ty<L> {
             const SERIES: usize = L::COMBINATIONS;
             const CELLS: SeriesCells = $cells;
+            const TYPE: MetricType = MetricType::$metric_type;
         }
     )*};
 }
 labelled_instrument!(
-    Counter: counter::COUNTER_CELLS,
-    FloatCounter: counter::COUNTER_CELLS,
-    Gauge: GAUGE_CELLS,
-    Histogram: histogram::HISTOGRAM_CELLS,
-    Summary: histogram::HISTOGRAM_CELLS
+    Counter: counter::COUNTER_CELLS, Counter;
+    FloatCounter: counter::COUNTER_CELLS, Counter;
+    Gauge: GAUGE_CELLS, Gauge;
+    Histogram: histogram::HISTOGRAM_CELLS, Histogram;
+    Summary: histogram::HISTOGRAM_CELLS, Summary
 );
 
 /// `__histogram_name` on the other instrument types, so the `_seconds` check of
@@ -100,11 +117,13 @@ not_a_histogram!(
 impl Instrument for Info {
     const SERIES: usize = 1;
     const CELLS: SeriesCells = NO_CELLS;
+    const TYPE: MetricType = MetricType::Info;
 }
 
 impl<E: crate::labels::LabelValue> Instrument for StateSet<E> {
     const SERIES: usize = E::CARDINALITY;
     const CELLS: SeriesCells = NO_CELLS;
+    const TYPE: MetricType = MetricType::StateSet;
 }
 
 /// Storage of a `#[derive(Metrics)]` group, so `#[metric] static GROUP: Group;` can
