@@ -47,6 +47,7 @@ extern crate self as metricsmith;
 // above it in this list.
 mod builtin;
 mod catalog;
+mod checks;
 mod collect;
 mod exemplars;
 mod exposition;
@@ -238,20 +239,19 @@ struct ReadmeDoctests;
 /// What generated code uses. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::checks::{str_eq, CompileTimeMessage};
     pub use crate::collect::{CallbackCollector, CallbackValue, Collected, ScrapeTimeInstrument};
     pub use crate::exposition::{
         render_one_family as render_family, render_recorded_families, FamilyRenderer,
     };
     pub use crate::family::{CollectError, Group, Meta, MetricType};
     pub use crate::functions::{
-        call, counted_cells, in_flight_series, records_seconds, str_eq, timed_series, Call, CountedMetric,
+        call, counted_cells, in_flight_series, records_seconds, timed_series, Call, CountedMetric,
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
-    pub use crate::instruments::{
-        series_per_label_set, storage_cells, GroupStorage, Instrument, SeriesBudgetMessage,
-    };
-    pub use crate::labels::__split_index;
+    pub use crate::instruments::{series_per_label_set, storage_cells, GroupStorage, Instrument};
+    pub use crate::labels::{__split_index, duplicate_label_message};
     pub use crate::registry::{Registration, REGISTRY};
     pub use crate::storage::Cells;
     pub use ::core;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules of `runtime/src`, bottom layer first (ARCHITECTURE.md).
 const RUNTIME_LAYERS: &[&str] = &[
+    "checks",
     "labels",
     "family",
     "storage",

@@ -5,7 +5,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 
-use crate::common::{f64_tokens, first_token_span};
+use crate::common::{f64_tokens, first_token_span, tokens_text};
 use metricsmith_naming::InstrumentKind;
 
 use super::validation::{valid_max_series, Instrument, DEFAULT_MAX_SERIES};
@@ -77,10 +77,47 @@ impl Instrument<'_> {
         }
     }
 
+    /// The compile-time checks of the instrument: its series budget and its label names.
+    pub(crate) fn compile_time_checks(&self, runtime: &TokenStream) -> TokenStream {
+        let budget = self.budget_assertion(runtime);
+        let labels = self.label_names_assertion(runtime);
+        quote!(#budget #labels)
+    }
+
+    /// A compile-time assertion that no label name is there twice (`(Region, Region)`,
+    /// two enums of one `#[label(name = ...)]`), which would make every scrape invalid.
+    /// The runtime finds the names and writes the message; the label type as written
+    /// and, for a tuple, each element's type give it the words. Spanned on the labels.
+    fn label_names_assertion(&self, runtime: &TokenStream) -> TokenStream {
+        // An info metric's labels are checked as written; a state set has one label.
+        if matches!(self.kind, InstrumentKind::Info | InstrumentKind::StateSet) {
+            return TokenStream::new();
+        }
+        let Some(labels) = label_type(self.ty) else { return TokenStream::new() };
+        let sources: Vec<String> = match labels {
+            syn::Type::Tuple(tuple) => tuple.elems.iter().map(tokens_text).collect(),
+            single => vec![tokens_text(single)],
+        };
+        let (ty, label_set) = (self.ty, tokens_text(labels));
+        let metric = format!("{} `{}`", self.kind.describe(), self.name);
+        quote_spanned! {first_token_span(labels)=>
+            const _: () = if let ::core::option::Option::Some(__message) =
+                #runtime::__private::duplicate_label_message(
+                    #metric,
+                    #label_set,
+                    <#ty as #runtime::__private::Instrument>::LABEL_NAMES,
+                    &[#(#sources),*],
+                )
+            {
+                ::core::panic!("{}", __message.as_str());
+            };
+        }
+    }
+
     /// A compile-time assertion that the instrument stays within its series budget. Its
     /// message names the metric, its actual series count, the budget and the fixes; it
     /// is spanned on `max_series = N`, or on the type when the budget is the default.
-    pub(crate) fn budget_assertion(&self, runtime: &TokenStream) -> TokenStream {
+    fn budget_assertion(&self, runtime: &TokenStream) -> TokenStream {
         let ty = self.ty;
         let name = &self.name;
         let what = self.kind.describe();
@@ -117,7 +154,13 @@ impl Instrument<'_> {
                     format!(" buckets, `+Inf`, `_count` and `_sum`){raise}"),
                     tail,
                 ],
-                quote!(__SERIES, __COMBINATIONS, __PER_COMBINATION, __BUCKETS, __SERIES),
+                vec![
+                    quote!(__SERIES),
+                    quote!(__COMBINATIONS),
+                    quote!(__PER_COMBINATION),
+                    quote!(__BUCKETS),
+                    quote!(__SERIES),
+                ],
             ),
             InstrumentKind::Summary => (
                 vec![
@@ -127,13 +170,20 @@ impl Instrument<'_> {
                     format!(" series each: `_count` and `_sum`){raise}"),
                     tail,
                 ],
-                quote!(__SERIES, __COMBINATIONS, __PER_COMBINATION, __SERIES),
+                vec![quote!(__SERIES), quote!(__COMBINATIONS), quote!(__PER_COMBINATION), quote!(__SERIES)],
             ),
             _ => (
                 vec![head, format!(" series, one per label combination{raise}"), tail],
-                quote!(__SERIES, __SERIES),
+                vec![quote!(__SERIES), quote!(__SERIES)],
             ),
         };
+        let mut message = quote!(#runtime::__private::CompileTimeMessage::new());
+        for (position, part) in parts.iter().enumerate() {
+            message.extend(quote!(.text(#part)));
+            if let Some(number) = numbers.get(position) {
+                message.extend(quote!(.number(#number)));
+            }
+        }
         quote_spanned! {span=>
             const _: () = {
                 const __BUCKETS: ::core::primitive::usize = #buckets;
@@ -145,10 +195,7 @@ impl Instrument<'_> {
                 );
                 const __SERIES: ::core::primitive::usize = __COMBINATIONS * __PER_COMBINATION;
                 if __SERIES > #max {
-                    ::core::panic!(
-                        "{}",
-                        #runtime::__private::SeriesBudgetMessage::new(&[#(#parts),*], &[#numbers]).as_str()
-                    );
+                    ::core::panic!("{}", #message.as_str());
                 }
             };
         }
@@ -242,13 +289,20 @@ fn constructor_path(ty: &syn::Type) -> TokenStream {
 /// Whether the declared type has a label set other than `()`: `Gauge<Queue>`, not
 /// `Gauge` or `Gauge<()>`.
 fn has_labels(ty: &syn::Type) -> bool {
-    let syn::Type::Path(path) = ty else { return false };
-    let Some(syn::PathArguments::AngleBracketed(arguments)) = path.path.segments.last().map(|s| &s.arguments)
-    else {
-        return false;
+    label_type(ty).is_some()
+}
+
+/// The label set of the declared type as written, unless it is `()`: `Queue` of
+/// `Gauge<Queue>`; `None` for `Gauge` and `Gauge<()>`.
+fn label_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments else {
+        return None;
     };
-    !arguments.args.iter().all(|argument| {
-        matches!(argument, syn::GenericArgument::Type(syn::Type::Tuple(tuple)) if tuple.elems.is_empty())
+    arguments.args.iter().find_map(|argument| match argument {
+        syn::GenericArgument::Type(syn::Type::Tuple(tuple)) if tuple.elems.is_empty() => None,
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
     })
 }
 

@@ -34,7 +34,7 @@ pub(super) fn instrument_static(
     };
     let entry = quote!(#runtime::__private::Registration::Metric { meta: &#meta, family: #family });
     let claim = name_claim(&instrument.name, name_span);
-    let budget = instrument.budget_assertion(runtime);
+    let budget = instrument.compile_time_checks(runtime);
     let static_item = emit_static(item, value);
     let registered = registration(runtime, entry, quote!(#callback_static #claim));
     quote! {

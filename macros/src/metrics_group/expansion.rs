@@ -84,7 +84,7 @@ pub(super) fn expand(
     }));
     let visits = parts.iter().map(|part| &part.visit);
     let claims = claims(members);
-    let budgets = members.iter().map(|member| member.instrument.budget_assertion(runtime));
+    let budgets = members.iter().map(|member| member.instrument.compile_time_checks(runtime));
     quote! {
         #[doc(hidden)]
         #[allow(non_camel_case_types)]

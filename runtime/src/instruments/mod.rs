@@ -49,6 +49,8 @@ pub trait Instrument {
     const CELLS: SeriesCells;
     /// How the family renders.
     const TYPE: MetricType;
+    /// The names of its labels (for an info metric or a state set, none the type knows).
+    const LABEL_NAMES: &'static [&'static str];
 }
 
 /// The samples a text-format scrape shows for one label combination of a family of
@@ -82,6 +84,7 @@ macro_rules! labelled_instrument {
             const SERIES: usize = L::COMBINATIONS;
             const CELLS: SeriesCells = $cells;
             const TYPE: MetricType = MetricType::$metric_type;
+            const LABEL_NAMES: &'static [&'static str] = L::LABEL_NAMES;
         }
     )*};
 }
@@ -118,12 +121,14 @@ impl Instrument for Info {
     const SERIES: usize = 1;
     const CELLS: SeriesCells = NO_CELLS;
     const TYPE: MetricType = MetricType::Info;
+    const LABEL_NAMES: &'static [&'static str] = &[];
 }
 
 impl<E: crate::labels::LabelValue> Instrument for StateSet<E> {
     const SERIES: usize = E::CARDINALITY;
     const CELLS: SeriesCells = NO_CELLS;
     const TYPE: MetricType = MetricType::StateSet;
+    const LABEL_NAMES: &'static [&'static str] = &[];
 }
 
 /// Storage of a `#[derive(Metrics)]` group, so `#[metric] static GROUP: Group;` can
@@ -139,58 +144,4 @@ pub trait GroupStorage {
     type Storage: Sync + 'static;
     /// Every cell at zero.
     const STORAGE: Self::Storage;
-}
-
-/// The message of a failed series-budget assertion, built at compile time so it can
-/// state the actual series count, which the macro cannot know. Generated code panics
-/// with it in a `const _: () = …;` item: `parts[0] numbers[0] parts[1] numbers[1] …`.
-#[doc(hidden)]
-pub struct SeriesBudgetMessage {
-    bytes: [u8; 1024],
-    len: usize,
-}
-
-impl SeriesBudgetMessage {
-    #[doc(hidden)]
-    pub const fn new(parts: &[&str], numbers: &[usize]) -> Self {
-        let mut message = SeriesBudgetMessage { bytes: [0; 1024], len: 0 };
-        let mut part = 0;
-        while part < parts.len() {
-            message.push(parts[part].as_bytes());
-            if part < numbers.len() {
-                let mut digits = [0u8; 20];
-                let mut start = digits.len();
-                let mut rest = numbers[part];
-                loop {
-                    start -= 1;
-                    digits[start] = b'0' + (rest % 10) as u8;
-                    rest /= 10;
-                    if rest == 0 {
-                        break;
-                    }
-                }
-                message.push(digits.split_at(start).1);
-            }
-            part += 1;
-        }
-        message
-    }
-
-    /// Appends `bytes` as far as they fit.
-    const fn push(&mut self, bytes: &[u8]) {
-        let mut index = 0;
-        while index < bytes.len() && self.len < self.bytes.len() {
-            self.bytes[self.len] = bytes[index];
-            self.len += 1;
-            index += 1;
-        }
-    }
-
-    #[doc(hidden)]
-    pub const fn as_str(&self) -> &str {
-        match core::str::from_utf8(self.bytes.split_at(self.len).0) {
-            Ok(text) => text,
-            Err(_) => "an instrument exceeds its series budget",
-        }
-    }
 }
