@@ -306,35 +306,58 @@ fn label_type(ty: &syn::Type) -> Option<&syn::Type> {
     })
 }
 
-/// What each metric name claims, so two declarations of one name fail to build.
+/// What metric names claim, so two declarations that would show one name in a scrape
+/// fail to build. A group claims its members' names together, each once.
 ///
-/// - In one crate, a `#[macro_export]` macro named after the metric: every such macro
-///   lives in the crate root's macro namespace, so a second one is rustc's "the name
-///   `__metric_named_orders_total` is defined multiple times", pointing at both
+/// - In one crate, each name declared: a `#[macro_export]` macro `metric_<name>`. Every
+///   such macro lives in the crate root's macro namespace, so a second one is rustc's
+///   "the name `metric_orders_total` is defined multiple times", pointing at both
 ///   declarations, already in `cargo check`.
-/// - Across crates, an exported symbol, which the linker refuses to define twice.
+/// - Across crates, and between names that differ but would meet in a scrape (a counter
+///   `orders_total` shows the family `orders` and the series `orders_created`), each
+///   name through which another metric could meet it (`InstrumentKind::meeting_names`):
+///   an exported symbol `metricsmith__two_metrics_expose__<name>`, which the compiler
+///   (in one crate, at `cargo build`) and the linker (across crates) refuse to define
+///   twice.
 ///
-/// A name that is not identifier-shaped claims nothing in the crate: it already failed
-/// the naming rules.
-pub(crate) fn name_claim(name: &str, span: Span) -> TokenStream {
-    let symbol = format!("__metricsmith_duplicate_metric_name__{name}");
-    // Label-name syntax is identifier syntax: `__metric_named_<name>` is an identifier.
-    let identifier_shaped = metricsmith_naming::is_label_name(name);
-    let crate_claim = if identifier_shaped {
-        let claim = syn::Ident::new(&format!("__metric_named_{name}"), span);
-        quote_spanned! {span=>
-            #[doc(hidden)]
-            #[macro_export]
-            #[allow(non_local_definitions)]
-            macro_rules! #claim { () => {}; }
+/// A name that is not identifier-shaped claims nothing: it already failed the naming
+/// rules.
+#[derive(Default)]
+pub(crate) struct NameClaims {
+    declared: std::collections::HashSet<String>,
+    exposed: std::collections::HashSet<String>,
+}
+
+impl NameClaims {
+    /// The claims of the metric `name` of `kind`, declared at `span`, but those this set
+    /// already made.
+    pub(crate) fn claim(&mut self, name: &str, kind: InstrumentKind, span: Span) -> TokenStream {
+        // Label-name syntax is identifier syntax: `metric_<name>` is an identifier, and
+        // the symbol is safe in every linker's symbol lists.
+        let identifier_shaped = metricsmith_naming::is_label_name;
+        let mut claims = TokenStream::new();
+        if identifier_shaped(name) && self.declared.insert(name.to_owned()) {
+            let claim = syn::Ident::new(&format!("metric_{name}"), span);
+            claims.extend(quote_spanned! {span=>
+                #[doc(hidden)]
+                #[macro_export]
+                #[allow(non_local_definitions)]
+                macro_rules! #claim { () => {}; }
+            });
         }
-    } else {
-        TokenStream::new()
-    };
-    quote_spanned! {span=>
-        #crate_claim
-        #[unsafe(export_name = #symbol)]
-        static __METRICSMITH_NAME_CLAIM: ::core::primitive::u8 = 0;
+        for exposed in kind.meeting_names(name) {
+            if !identifier_shaped(&exposed) || !self.exposed.insert(exposed.clone()) {
+                continue;
+            }
+            let symbol = format!("metricsmith__two_metrics_expose__{exposed}");
+            let static_ident =
+                syn::Ident::new(&format!("__METRICSMITH_EXPOSES_{}", exposed.to_uppercase()), span);
+            claims.extend(quote_spanned! {span=>
+                #[unsafe(export_name = #symbol)]
+                static #static_ident: ::core::primitive::u8 = 0;
+            });
+        }
+        claims
     }
 }
 

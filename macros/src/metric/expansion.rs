@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned};
 
 use super::arguments::MetricStatic;
 use crate::common::first_token_span;
-use crate::instrument::{meta_expr, name_claim, Instrument};
+use crate::instrument::{meta_expr, Instrument, NameClaims};
 
 /// The static of an instrument, its budget assertion and its registration.
 pub(super) fn instrument_static(
@@ -33,7 +33,7 @@ pub(super) fn instrument_static(
         None => (quote!(&#ident), TokenStream::new()),
     };
     let entry = quote!(#runtime::__private::Registration::Metric { meta: &#meta, family: #family });
-    let claim = name_claim(&instrument.name, name_span);
+    let claim = NameClaims::default().claim(&instrument.name, instrument.kind, name_span);
     let budget = instrument.compile_time_checks(runtime);
     let static_item = emit_static(item, value);
     let registered = registration(runtime, entry, quote!(#callback_static #claim));

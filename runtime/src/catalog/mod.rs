@@ -134,6 +134,35 @@ impl Catalog {
         self.metrics.iter().find(|metric| metric.name == name)
     }
 
+    /// The names of the metrics declared in the crate `krate` (their module path starts
+    /// with it) that do not start with `prefix`: for a library's own test that each of
+    /// its metrics carries its prefix, so no program that links it and declares a
+    /// metric of the same name fails to link.
+    ///
+    /// ```
+    /// use metricsmith::{metric, Counter};
+    ///
+    /// /// Parcels the courier library picked up.
+    /// #[metric]
+    /// static COURIER_PICKUPS_TOTAL: Counter;
+    ///
+    /// /// Retries, named without the library's prefix.
+    /// #[metric]
+    /// static RETRIES_TOTAL: Counter;
+    ///
+    /// // In a library's tests: `without_prefix(env!("CARGO_CRATE_NAME"), "courier_")`.
+    /// let krate = module_path!().split("::").next().unwrap();
+    /// assert_eq!(metricsmith::catalog().without_prefix(krate, "courier_"), ["retries_total"]);
+    /// ```
+    pub fn without_prefix(&self, krate: &str, prefix: &str) -> Vec<&'static str> {
+        self.metrics
+            .iter()
+            .filter(|metric| metric.module.split("::").next() == Some(krate))
+            .map(|metric| metric.name)
+            .filter(|name| !name.starts_with(prefix))
+            .collect()
+    }
+
     /// Every series a scrape contains, summed over the instruments.
     ///
     /// ```

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use crate::family::{debug_as_display, Family, Group, Meta, MetricType};
 use crate::rejections::{self, Rejection};
+use metricsmith_naming::InstrumentKind;
 
 mod validation;
 pub use validation::InvalidFamily;
@@ -57,12 +58,7 @@ pub(crate) struct Registered {
 impl Registered {
     pub(crate) fn new(meta: &'static Meta, family: &'static dyn Family) -> Self {
         let metric_type = family.metric_type();
-        let family_name = match metric_type {
-            MetricType::Counter => meta.name.strip_suffix("_total"),
-            MetricType::Info => meta.name.strip_suffix("_info"),
-            _ => None,
-        }
-        .unwrap_or(meta.name);
+        let family_name = naming_kind(metric_type).family_name(meta.name);
         let mut label_names = Vec::new();
         family.label_names(meta.name, &mut label_names);
         Registered {
@@ -217,22 +213,24 @@ pub(crate) struct Registry {
     duplicates: Vec<RegistryProblem>,
 }
 
-/// Every name a scrape of `metric` may contain: its names in both text formats, and the
-/// series names it adds (`_bucket`, `_count`, `_sum`, `_created`).
-fn exposed_names(metric: &Registered) -> Vec<String> {
-    let (name, family) = (metric.meta.name, metric.family_name);
-    let mut names = vec![name.to_owned()];
-    if family != name {
-        names.push(family.to_owned());
+/// The naming rules' kind for a family's type (a float counter names itself as a
+/// counter does).
+fn naming_kind(metric_type: MetricType) -> InstrumentKind {
+    match metric_type {
+        MetricType::Counter => InstrumentKind::Counter,
+        MetricType::Gauge => InstrumentKind::Gauge,
+        MetricType::Histogram => InstrumentKind::Histogram,
+        MetricType::Summary => InstrumentKind::Summary,
+        MetricType::Info => InstrumentKind::Info,
+        MetricType::StateSet => InstrumentKind::StateSet,
     }
-    let suffixes: &[&str] = match metric.metric_type {
-        MetricType::Counter => &["_created"],
-        MetricType::Histogram => &["_bucket", "_count", "_sum", "_created"],
-        MetricType::Summary => &["_count", "_sum", "_created"],
-        _ => &[],
-    };
-    names.extend(suffixes.iter().map(|suffix| format!("{family}{suffix}")));
-    names
+}
+
+/// Every name a scrape of `metric` may contain: its names in both text formats, and the
+/// series names it adds (`_bucket`, `_count`, `_sum`, `_created`); the same names the
+/// macros claim at link time.
+fn exposed_names(metric: &Registered) -> Vec<String> {
+    naming_kind(metric.metric_type).exposed_names(metric.meta.name)
 }
 
 impl Registry {

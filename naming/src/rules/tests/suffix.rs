@@ -50,7 +50,15 @@ fn no_derived_suffix_rule() {
     );
     assert_eq!(suggestion("requests_count", Counter).as_deref(), Some("requests_total"));
     assert_eq!(suggestion("rpc_latency_seconds_bucket", Histogram).as_deref(), Some("rpc_latency_seconds"));
-    assert_eq!(suggestion("jobs_created_total", Counter).as_deref(), Some("jobs_total"));
+    // A counter's family may end in `_created`: its samples end in `_total`.
+    assert_eq!(metric_errors("business_orders_created_total", Counter), vec![]);
+    assert_eq!(metric_errors("prometheus_tsdb_head_chunks_created_total", FloatCounter), vec![]);
+    assert_eq!(
+        no_derived_suffix("business_orders_created", Gauge).and_then(|v| v.fix).as_deref(),
+        Some("business_orders")
+    );
+    assert_eq!(suggestion("jobs_created", Histogram).as_deref(), Some("jobs"));
+    assert_eq!(suggestion("jobs_count_total", Counter).as_deref(), Some("jobs_total"));
     // A name that is nothing but the suffix is not flagged by this rule.
     assert_eq!(no_derived_suffix("count", Gauge), None);
 }
