@@ -250,9 +250,12 @@ pub mod __private {
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
-    pub use crate::instruments::{series_per_label_set, storage_cells, GroupStorage, Instrument};
+    pub use crate::instruments::{
+        each_metric_group_type_has_one_static, series_per_label_set, storage_cells, DeclaredAsStatic,
+        GroupStorage, Instrument,
+    };
     pub use crate::labels::{__split_index, duplicate_label_message};
-    pub use crate::registry::{Registration, REGISTRY};
+    pub use crate::registry::{GroupStatic, Registration, REGISTRY};
     pub use crate::storage::Cells;
     pub use ::core;
     pub use ::linkme;

@@ -131,6 +131,17 @@ impl<E: crate::labels::LabelValue> Instrument for StateSet<E> {
     const LABEL_NAMES: &'static [&'static str] = &[];
 }
 
+/// Implemented by `#[metric] static GROUP: Group;` for `Group`, with a marker type of
+/// that static's: two statics of one group type give two impls, and
+/// [`each_metric_group_type_has_one_static`] cannot pick one (a compile error that lists
+/// both statics). Two statics of one type would register the same metrics twice.
+#[doc(hidden)]
+pub trait DeclaredAsStatic<Static> {}
+
+/// See [`DeclaredAsStatic`].
+#[doc(hidden)]
+pub const fn each_metric_group_type_has_one_static<Group: DeclaredAsStatic<Static>, Static>() {}
+
 /// Storage of a `#[derive(Metrics)]` group, so `#[metric] static GROUP: Group;` can
 /// build it in a static initializer.
 #[doc(hidden)]

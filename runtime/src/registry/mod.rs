@@ -25,7 +25,23 @@ pub enum Registration {
         family: &'static dyn Family,
     },
     /// A `#[derive(Metrics)]` group registered by `#[metric] static GROUP: Group;`.
-    Group(&'static dyn Group),
+    Group {
+        /// The group.
+        group: &'static dyn Group,
+        /// The static that registers it.
+        declared_by: &'static GroupStatic,
+    },
+}
+
+/// The `#[metric]` static that registers a group, for messages about its members.
+#[doc(hidden)]
+pub struct GroupStatic {
+    /// The static's name, e.g. `SHOP`.
+    pub name: &'static str,
+    /// Source file of the static.
+    pub file: &'static str,
+    /// Source line of the static.
+    pub line: u32,
 }
 
 #[allow(unsafe_code)] // linkme places the slice in a link section.
@@ -47,6 +63,8 @@ pub(crate) struct Registered {
     /// The base unit the name ends in, if any (OpenMetrics `# UNIT`).
     pub(crate) unit: Option<&'static str>,
     pub(crate) label_names: Vec<&'static str>,
+    /// The static of the group it is a member of, if it is one.
+    declared_by: Option<&'static GroupStatic>,
     /// Whether the formats can carry it, checked on first use.
     validity: OnceLock<Result<(), String>>,
     /// Scrapes that left this family out because reading its values failed.
@@ -57,6 +75,14 @@ pub(crate) struct Registered {
 
 impl Registered {
     pub(crate) fn new(meta: &'static Meta, family: &'static dyn Family) -> Self {
+        Registered::of_group(meta, family, None)
+    }
+
+    fn of_group(
+        meta: &'static Meta,
+        family: &'static dyn Family,
+        declared_by: Option<&'static GroupStatic>,
+    ) -> Self {
         let metric_type = family.metric_type();
         let family_name = naming_kind(metric_type).family_name(meta.name);
         let mut label_names = Vec::new();
@@ -68,6 +94,7 @@ impl Registered {
             family_name,
             unit: metricsmith_naming::unit_of(family_name),
             label_names,
+            declared_by,
             validity: OnceLock::new(),
             collect_failures: AtomicU64::new(0),
             failure_reported: AtomicBool::new(false),
@@ -113,6 +140,11 @@ impl Registered {
     /// Where it is declared: `file:line`.
     pub(crate) fn site(&self) -> String {
         format!("{}:{}", self.meta.file, self.meta.line)
+    }
+
+    /// For a group's member, the static that registers the group: `` `SHOP` at file:line``.
+    fn group_static(&self) -> Option<String> {
+        self.declared_by.map(|group| format!("`{}` at {}:{}", group.name, group.file, group.line))
     }
 
     /// Fetches the values of a family read at scrape time, before it renders. `false`
@@ -166,21 +198,42 @@ pub struct DuplicateMetric {
     pub dropped_metric: &'static str,
     /// Its declaration: `file:line`.
     pub dropped: String,
+    /// For a member of a group, the static that registers the group: `` `SHOP` at
+    /// file:line``.
+    pub kept_group_static: Option<String>,
+    /// The same for the dropped metric.
+    pub dropped_group_static: Option<String>,
 }
 
 impl std::fmt::Display for DuplicateMetric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let (Some(kept_static), Some(dropped_static), true) =
+            (&self.kept_group_static, &self.dropped_group_static, self.kept == self.dropped)
+        {
+            // One member of one group type, registered by two statics.
+            return write!(
+                f,
+                "the group statics {kept_static} and {dropped_static} are of one type, so they declare its metric `{}` (at {}) twice; only the first's is exported: declare one static per metric group type",
+                self.kept_metric, self.kept
+            );
+        }
+        let site = |site: &str, group_static: &Option<String>| match group_static {
+            Some(group_static) => format!("{site} (in the group static {group_static})"),
+            None => site.to_owned(),
+        };
+        let (kept, dropped) =
+            (site(&self.kept, &self.kept_group_static), site(&self.dropped, &self.dropped_group_static));
         if self.kept_metric == self.dropped_metric {
             write!(
                 f,
-                "metric `{}` is declared twice, at {} and at {}; only the first is exported: rename one",
-                self.kept_metric, self.kept, self.dropped
+                "metric `{}` is declared twice, at {kept} and at {dropped}; only the first is exported: rename one",
+                self.kept_metric
             )
         } else {
             write!(
                 f,
-                "metrics `{}` (at {}) and `{}` (at {}) would both expose `{}`; only the first is exported: rename one",
-                self.kept_metric, self.kept, self.dropped_metric, self.dropped, self.name
+                "metrics `{}` (at {kept}) and `{}` (at {dropped}) would both expose `{}`; only the first is exported: rename one",
+                self.kept_metric, self.dropped_metric, self.name
             )
         }
     }
@@ -239,9 +292,9 @@ impl Registry {
         for registration in registrations {
             match registration {
                 Registration::Metric { meta, family } => metrics.push(Registered::new(meta, *family)),
-                Registration::Group(group) => {
-                    group.families(&mut |meta, family| metrics.push(Registered::new(meta, family)))
-                }
+                Registration::Group { group, declared_by } => group.families(&mut |meta, family| {
+                    metrics.push(Registered::of_group(meta, family, Some(declared_by)))
+                }),
             }
         }
         // Stable order: by name, then by declaration site so the kept duplicate is
@@ -250,11 +303,11 @@ impl Registry {
             (a.meta.name, a.meta.file, a.meta.line).cmp(&(b.meta.name, b.meta.file, b.meta.line))
         });
         let mut problems = Vec::new();
-        // Who exposes each name: the metric and its declaration.
-        let mut seen: HashMap<String, (&'static str, String)> = HashMap::new();
+        // Who exposes each name: the metric, its declaration and its group's static.
+        let mut seen: HashMap<String, (&'static str, String, Option<String>)> = HashMap::new();
         metrics.retain(|metric| {
             let names = exposed_names(metric);
-            if let Some((name, (kept_metric, kept))) =
+            if let Some((name, (kept_metric, kept, kept_group_static))) =
                 names.iter().find_map(|name| Some((name, seen.get(name)?)))
             {
                 problems.push(RegistryProblem::Duplicate(DuplicateMetric {
@@ -263,11 +316,13 @@ impl Registry {
                     kept: kept.clone(),
                     dropped_metric: metric.meta.name,
                     dropped: metric.site(),
+                    kept_group_static: kept_group_static.clone(),
+                    dropped_group_static: metric.group_static(),
                 }));
                 return false;
             }
             for name in names {
-                seen.insert(name, (metric.meta.name, metric.site()));
+                seen.insert(name, (metric.meta.name, metric.site(), metric.group_static()));
             }
             true
         });
@@ -347,6 +402,8 @@ mod tests {
             kept: "src/shop.rs:4".to_owned(),
             dropped_metric: "orders_total",
             dropped: "src/cart.rs:9".to_owned(),
+            kept_group_static: None,
+            dropped_group_static: None,
         };
         let invalid = InvalidFamily {
             name: "shipments_total",
@@ -364,5 +421,56 @@ mod tests {
         assert!(format!("{duplicate:?}").contains("is declared twice, at src/shop.rs:4 and at src/cart.rs:9"));
         assert!(format!("{duplicate:?}").ends_with("rename one"));
         assert!(format!("{invalid:?}").contains("left out of every scrape: label `region` appears twice"));
+    }
+
+    /// A gauge of one series, for registries built here.
+    struct OneGauge;
+
+    impl Family for OneGauge {
+        fn metric_type(&self) -> MetricType {
+            MetricType::Gauge
+        }
+        fn label_names(&self, _: &'static str, _: &mut Vec<&'static str>) {}
+        fn series_count(&self) -> usize {
+            1
+        }
+        fn label_values(&self, _: usize, _: &mut Vec<&'static str>) {}
+        fn read(&self, _: usize, _: &mut crate::family::Sample) {}
+    }
+
+    static ROWS_META: Meta =
+        Meta { name: "batch_rows", help: "Rows.", file: "src/batch.rs", line: 6, module: "batch" };
+
+    /// A group of one member, as `#[derive(Metrics)]` writes it: its metadata is a static
+    /// of the type, shared by every static of the type.
+    struct BatchGroup;
+
+    impl Group for BatchGroup {
+        fn families(&'static self, visit: &mut dyn FnMut(&'static Meta, &'static dyn Family)) {
+            visit(&ROWS_META, &OneGauge);
+        }
+    }
+
+    #[test]
+    fn a_group_type_registered_by_two_statics_names_both() {
+        static BATCH: BatchGroup = BatchGroup;
+        static BATCH2: BatchGroup = BatchGroup;
+        static REGISTRATIONS: [Registration; 2] = [
+            Registration::Group {
+                group: &BATCH,
+                declared_by: &GroupStatic { name: "BATCH", file: "src/batch.rs", line: 11 },
+            },
+            Registration::Group {
+                group: &BATCH2,
+                declared_by: &GroupStatic { name: "BATCH2", file: "src/batch.rs", line: 15 },
+            },
+        ];
+        let registry = Registry::build(&REGISTRATIONS);
+        assert_eq!(registry.all().len(), 1);
+        let [problem] = registry.problems().try_into().expect("one problem");
+        assert_eq!(
+            problem.to_string(),
+            "the group statics `BATCH` at src/batch.rs:11 and `BATCH2` at src/batch.rs:15 are of one type, so they declare its metric `batch_rows` (at src/batch.rs:6) twice; only the first's is exported: declare one static per metric group type"
+        );
     }
 }
