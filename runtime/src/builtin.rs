@@ -112,7 +112,10 @@ mod entries {
 
     #[cfg(all(feature = "process", target_os = "linux"))]
     #[linkme::distributed_slice(REGISTRY)]
-    static PROCESS: Registration = Registration::Group(&crate::integrations::process::PROCESS);
+    static PROCESS: Registration = Registration::Group {
+        group: &crate::integrations::process::PROCESS,
+        declared_by: &crate::registry::GroupStatic { name: "PROCESS", file: file!(), line: line!() },
+    };
 }
 
 #[cfg(test)]

@@ -3,6 +3,20 @@
 use std::time::SystemTime;
 use std::vec::Vec;
 
+/// `Debug` for public error types as their `Display`: `.expect()`, `unwrap()` and `?`
+/// from `main` print `Debug`, and the explanation and the fix are in the message, not in
+/// a variant's fields.
+macro_rules! debug_as_display {
+    ($($error:ty),+) => {$(
+        impl ::std::fmt::Debug for $error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(self, f)
+            }
+        }
+    )+};
+}
+pub(crate) use debug_as_display;
+
 /// The type of a metric family, as the exposition formats name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -184,7 +198,7 @@ pub trait Family: Sync {
 /// assert_eq!(parse("x").unwrap_err().to_string(), "invalid float literal");
 /// assert_eq!(CollectError::new("queue service unreachable").to_string(), "queue service unreachable");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CollectError {
     message: String,
 }
@@ -201,6 +215,8 @@ impl std::fmt::Display for CollectError {
         f.write_str(&self.message)
     }
 }
+
+debug_as_display!(CollectError);
 
 impl<E: std::error::Error> From<E> for CollectError {
     fn from(error: E) -> Self {

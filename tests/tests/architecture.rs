@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// The top-level modules of `runtime/src`, bottom layer first (ARCHITECTURE.md).
 const RUNTIME_LAYERS: &[&str] = &[
     "rejections",
+    "checks",
     "labels",
     "family",
     "storage",

@@ -23,14 +23,13 @@ pub(super) fn placeholder(input: &syn::DeriveInput, runtime: &TokenStream, error
         #[automatically_derived]
         impl #impl_generics #runtime::LabelSet for #ident #type_generics #where_clause {
             const COMBINATIONS: ::core::primitive::usize = 0;
-            const LABEL_COUNT: ::core::primitive::usize = 0;
+            const LABEL_NAMES: &'static [&'static ::core::primitive::str] = &[];
             fn combination_index(&self) -> ::core::primitive::usize {
                 0
             }
             fn from_combination_index(_: ::core::primitive::usize) -> ::core::option::Option<Self> {
                 ::core::option::Option::None
             }
-            fn label_names(_: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {}
             fn label_values(_: ::core::primitive::usize, _: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {}
         }
         #compile_errors
@@ -53,12 +52,11 @@ pub(super) fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]
     let members: Vec<_> = fields.iter().map(|field| field.member).collect();
     let names: Vec<_> = fields.iter().map(|field| &field.label_name).collect();
     let positions: Vec<_> = (0..fields.len()).collect();
-    let count = fields.len();
     quote! {
         #[automatically_derived]
         impl #runtime::LabelSet for #ident {
             const COMBINATIONS: ::core::primitive::usize = 1 #(* #cardinalities)*;
-            const LABEL_COUNT: ::core::primitive::usize = #count;
+            const LABEL_NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
             #[inline]
             fn combination_index(&self) -> ::core::primitive::usize {
                 let mut __index = 0;
@@ -70,9 +68,6 @@ pub(super) fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]
                 ::core::option::Option::Some(Self {
                     #(#members: #label_values::from_index(__digits[#positions])?,)*
                 })
-            }
-            fn label_names(__out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
-                #(__out.push(#names);)*
             }
             fn label_values(__index: ::core::primitive::usize, __out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
                 if let ::core::option::Option::Some(__digits) = #runtime::__private::__split_index(__index, [#(#cardinalities),*]) {

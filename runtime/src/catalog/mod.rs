@@ -9,6 +9,7 @@ mod rules;
 pub use rules::RuleOptions;
 
 use crate::family::MetricType;
+use crate::instruments::series_per_label_set;
 use crate::registry::{registry, Registered};
 
 /// Every instrument registered in this program, sorted by name.
@@ -115,11 +116,7 @@ impl CatalogMetric {
             }
         }
         let buckets = family.bucket_bounds().to_vec();
-        let per_label_set = match metric.metric_type {
-            MetricType::Histogram => buckets.len() + 3,
-            MetricType::Summary => 2,
-            _ => 1,
-        };
+        let per_label_set = series_per_label_set(metric.metric_type, buckets.len());
         CatalogMetric {
             name: metric.meta.name,
             metric_type: metric.metric_type,
@@ -147,6 +144,35 @@ impl Catalog {
     /// ```
     pub fn get(&self, name: &str) -> Option<&CatalogMetric> {
         self.metrics.iter().find(|metric| metric.name == name)
+    }
+
+    /// The names of the metrics declared in the crate `krate` (their module path starts
+    /// with it) that do not start with `prefix`: for a library's own test that each of
+    /// its metrics carries its prefix, so no program that links it and declares a
+    /// metric of the same name fails to link.
+    ///
+    /// ```
+    /// use metricsmith::{metric, Counter};
+    ///
+    /// /// Parcels the courier library picked up.
+    /// #[metric]
+    /// static COURIER_PICKUPS_TOTAL: Counter;
+    ///
+    /// /// Retries, named without the library's prefix.
+    /// #[metric]
+    /// static RETRIES_TOTAL: Counter;
+    ///
+    /// // In a library's tests: `without_prefix(env!("CARGO_CRATE_NAME"), "courier_")`.
+    /// let krate = module_path!().split("::").next().unwrap();
+    /// assert_eq!(metricsmith::catalog().without_prefix(krate, "courier_"), ["retries_total"]);
+    /// ```
+    pub fn without_prefix(&self, krate: &str, prefix: &str) -> Vec<&'static str> {
+        self.metrics
+            .iter()
+            .filter(|metric| metric.module.split("::").next() == Some(krate))
+            .map(|metric| metric.name)
+            .filter(|name| !name.starts_with(prefix))
+            .collect()
     }
 
     /// Every series a scrape contains, summed over the instruments.

@@ -7,6 +7,8 @@
 
 mod runtime;
 
+use crate::checks::{str_eq, CompileTimeMessage};
+
 #[doc(hidden)]
 pub use runtime::{runtime_values_placeholder, RuntimeSlot, RuntimeValues};
 pub use runtime::{RuntimeLabel, RuntimeValue, RuntimeValueError};
@@ -107,6 +109,12 @@ impl LabelValue for bool {
 ///
 /// Series are numbered densely in `0..COMBINATIONS` (mixed radix, first label most
 /// significant), so storage is a flat array and every series exists from the start.
+/// A label name may appear once: `#[metric]` rejects `Counter<(Region, Region)>`, or two
+/// enums of one label name in a tuple, at compile time.
+///
+/// Written by hand, a label set gives `COMBINATIONS`, `LABEL_NAMES`, `combination_index`,
+/// `from_combination_index` and `label_values`; the registry leaves out (and reports) a
+/// family whose names or values the formats cannot carry.
 ///
 /// ```
 /// use metricsmith::{LabelSet, LabelValue};
@@ -127,7 +135,7 @@ impl LabelValue for bool {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a label set",
     label = "not a `LabelSet`",
-    note = "a metric's labels are `()`, a type with `#[derive(LabelValue)]`, a tuple of such types, or a struct with `#[derive(LabelSet)]`",
+    note = "a metric's labels are `()`, a type with `#[derive(LabelValue)]`, a tuple of such types, or a struct with `#[derive(LabelSet)]`, whose field names name its labels: a `bool`, which has no label name of its own, goes in such a struct",
     note = "values known only at run time can label a metric up to a capacity: `#[derive(LabelValue)] #[label(name = \"tenant\", capacity = 32)] struct Tenant(metricsmith::RuntimeValue);`; for HTTP, see `metricsmith::http` (feature `http`)",
     note = "free-form values (ids, user input, raw paths) make unbounded series: they belong in logs or traces, not labels"
 )]
@@ -135,8 +143,11 @@ pub trait LabelSet: Sized + 'static {
     /// Number of distinct label combinations (the product of the labels' cardinalities):
     /// the family's series.
     const COMBINATIONS: usize;
+    /// The label names, in order. `#[metric]` checks at compile time that no name is
+    /// there twice (two enums of one label name in a tuple, say).
+    const LABEL_NAMES: &'static [&'static str];
     /// Number of labels in the set.
-    const LABEL_COUNT: usize;
+    const LABEL_COUNT: usize = Self::LABEL_NAMES.len();
     /// This combination's dense index, in `0..COMBINATIONS`: its series.
     ///
     /// Named apart from [`LabelValue::index`] so that both can be called on an enum,
@@ -144,8 +155,10 @@ pub trait LabelSet: Sized + 'static {
     fn combination_index(&self) -> usize;
     /// The combination at `index`, or `None` when out of range.
     fn from_combination_index(index: usize) -> Option<Self>;
-    /// Appends the label names, in order.
-    fn label_names(out: &mut ::std::vec::Vec<&'static str>);
+    /// Appends the label names, in order: [`LABEL_NAMES`](Self::LABEL_NAMES).
+    fn label_names(out: &mut ::std::vec::Vec<&'static str>) {
+        out.extend_from_slice(Self::LABEL_NAMES);
+    }
     /// Appends the label values of combination `index`, in the order of
     /// [`label_names`](Self::label_names). Appends nothing when out of range.
     fn label_values(index: usize, out: &mut ::std::vec::Vec<&'static str>);
@@ -166,28 +179,24 @@ pub trait LabelSet: Sized + 'static {
 
 impl LabelSet for () {
     const COMBINATIONS: usize = 1;
-    const LABEL_COUNT: usize = 0;
+    const LABEL_NAMES: &'static [&'static str] = &[];
     fn combination_index(&self) -> usize {
         0
     }
     fn from_combination_index(index: usize) -> Option<Self> {
         (index == 0).then_some(())
     }
-    fn label_names(_: &mut Vec<&'static str>) {}
     fn label_values(_: usize, _: &mut Vec<&'static str>) {}
 }
 
 impl<T: NamedLabelValue> LabelSet for T {
     const COMBINATIONS: usize = T::CARDINALITY;
-    const LABEL_COUNT: usize = 1;
+    const LABEL_NAMES: &'static [&'static str] = &[T::LABEL_NAME];
     fn combination_index(&self) -> usize {
         LabelValue::index(self)
     }
     fn from_combination_index(index: usize) -> Option<Self> {
         <T as LabelValue>::from_index(index)
-    }
-    fn label_names(out: &mut Vec<&'static str>) {
-        out.push(T::LABEL_NAME);
     }
     fn label_values(index: usize, out: &mut Vec<&'static str>) {
         out.extend(T::text_at(index));
@@ -265,11 +274,93 @@ pub fn __split_index<const N: usize>(mut index: usize, radices: [usize; N]) -> O
     (index == 0).then_some(digits)
 }
 
+/// The first two positions of `names` that hold the same name.
+const fn duplicate_label_names(names: &[&str]) -> Option<(usize, usize)> {
+    let mut second = 1;
+    while second < names.len() {
+        let mut first = 0;
+        while first < second {
+            if str_eq(names[first], names[second]) {
+                return Some((first, second));
+            }
+            first += 1;
+        }
+        second += 1;
+    }
+    None
+}
+
+/// The message of the compile-time check `#[metric]` makes of a metric's label names,
+/// or `None` when no name is there twice. `metric` is how messages name it ("counter
+/// `shipments_total`"), `label_set` its label type as written, `names` the label set's
+/// [`LABEL_NAMES`](LabelSet::LABEL_NAMES), and `sources` the type of each label when
+/// the label set is written as a tuple or one type (empty otherwise).
+#[doc(hidden)]
+pub const fn duplicate_label_message(
+    metric: &str,
+    label_set: &str,
+    names: &[&str],
+    sources: &[&str],
+) -> Option<CompileTimeMessage> {
+    let Some((first, second)) = duplicate_label_names(names) else { return None };
+    let name = names[first];
+    let message = CompileTimeMessage::new().text(metric);
+    if sources.len() != names.len() {
+        return Some(
+            message
+                .text(" has two labels named `")
+                .text(name)
+                .text("`: labels ")
+                .number(first + 1)
+                .text(" and ")
+                .number(second + 1)
+                .text(" of its label set `")
+                .text(label_set)
+                .text("` are both named `")
+                .text(name)
+                .text("`, and each label name must be unique: rename one"),
+        );
+    }
+    let (first_source, second_source) = (sources[first], sources[second]);
+    let message = if str_eq(first_source, second_source) {
+        message
+            .text(" has the label `")
+            .text(name)
+            .text("` twice: its label set `")
+            .text(label_set)
+            .text("` holds `")
+            .text(first_source)
+            .text("` twice: keep one, or, for two labels that take its values, write a `#[derive(LabelSet)]` struct with a field for each (`from: ")
+            .text(first_source)
+            .text(", to: ")
+            .text(first_source)
+            .text("`), whose field names name the labels")
+    } else {
+        message
+            .text(" has two labels named `")
+            .text(name)
+            .text("`: `")
+            .text(first_source)
+            .text("` and `")
+            .text(second_source)
+            .text("` (labels ")
+            .number(first + 1)
+            .text(" and ")
+            .number(second + 1)
+            .text(" of `")
+            .text(label_set)
+            .text("`) are both named `")
+            .text(name)
+            .text("`: rename one with `#[label(name = \"...\")]` on its enum, or write a `#[derive(LabelSet)]` struct of the two, whose field names name the labels")
+    };
+    Some(message)
+}
+
 macro_rules! tuple_label_set {
     ($($ty:ident . $idx:tt),+) => {
         impl<$($ty: NamedLabelValue),+> LabelSet for ($($ty,)+) {
             const COMBINATIONS: usize = 1 $(* $ty::CARDINALITY)+;
-            const LABEL_COUNT: usize = [$(stringify!($ty)),+].len();
+            const LABEL_NAMES: &'static [&'static str] = &[$($ty::LABEL_NAME),+];
             #[inline]
             fn combination_index(&self) -> usize {
                 let mut index = 0;
@@ -279,9 +370,6 @@ macro_rules! tuple_label_set {
             fn from_combination_index(index: usize) -> Option<Self> {
                 let digits = __split_index(index, [$($ty::CARDINALITY),+])?;
                 Some(($(<$ty as LabelValue>::from_index(digits[$idx])?,)+))
-            }
-            fn label_names(out: &mut Vec<&'static str>) {
-                $(out.push($ty::LABEL_NAME);)+
             }
             fn label_values(index: usize, out: &mut Vec<&'static str>) {
                 // A hand-written `LabelValue` may have fewer values than its CARDINALITY:
@@ -335,6 +423,44 @@ mod tests {
         assert!(names.is_empty());
         assert_eq!(<() as LabelSet>::COMBINATIONS, 1);
         assert_eq!(<() as LabelSet>::from_combination_index(1), None);
+    }
+
+    #[test]
+    fn a_label_name_twice_is_found_and_explained() {
+        let message = |names: &[&str], sources: &[&str], label_set: &str| {
+            duplicate_label_message("counter `shipments_total`", label_set, names, sources)
+                .map(|message| message.as_str().to_owned())
+        };
+        assert_eq!(message(&["region", "kind"], &["Region", "Kind"], "(Region, Kind)"), None);
+        assert_eq!(message(&[], &[], "()"), None);
+        assert_eq!(
+            message(&["region", "region"], &["Region", "Region"], "(Region, Region)").as_deref(),
+            Some("counter `shipments_total` has the label `region` twice: its label set `(Region, Region)` holds `Region` twice: keep one, or, for two labels that take its values, write a `#[derive(LabelSet)]` struct with a field for each (`from: Region, to: Region`), whose field names name the labels")
+        );
+        assert_eq!(
+            message(&["carrier", "kind", "kind"], &["Carrier", "ShipmentKind", "CarrierKind"], "(Carrier, ShipmentKind, CarrierKind)").as_deref(),
+            Some("counter `shipments_total` has two labels named `kind`: `ShipmentKind` and `CarrierKind` (labels 2 and 3 of `(Carrier, ShipmentKind, CarrierKind)`) are both named `kind`: rename one with `#[label(name = \"...\")]` on its enum, or write a `#[derive(LabelSet)]` struct of the two, whose field names name the labels")
+        );
+        // A label set behind an alias or written by hand: only positions are known.
+        assert_eq!(
+            message(&["region", "zone", "region"], &["Route"], "Route").as_deref(),
+            Some("counter `shipments_total` has two labels named `region`: labels 1 and 3 of its label set `Route` are both named `region`, and each label name must be unique: rename one")
+        );
+    }
+
+    #[test]
+    fn label_names_come_from_the_types() {
+        #[derive(crate::LabelValue)]
+        #[label(crate = crate, name = "method")]
+        enum PaymentMethod {
+            Card,
+        }
+        assert_eq!(<(PaymentMethod, crate::CallResult)>::LABEL_NAMES, ["method", "result"]);
+        assert_eq!(<(PaymentMethod, crate::CallResult)>::LABEL_COUNT, 2);
+        let mut names = Vec::new();
+        <(PaymentMethod, crate::CallResult)>::label_names(&mut names);
+        assert_eq!(names, ["method", "result"]);
+        assert_eq!(PaymentMethod::Card.combination_index(), 0);
     }
 
     #[test]

@@ -9,11 +9,11 @@ use std::collections::HashMap;
 
 use metricsmith_naming::{is_label_name, is_metric_name, is_reserved_label_name};
 
-use crate::family::MetricType;
+use crate::family::{debug_as_display, MetricType};
 use crate::registry::Registered;
 
 /// Why a registered family cannot be exposed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct InvalidFamily {
     /// The metric's name, as declared.
     pub name: &'static str,
@@ -32,6 +32,8 @@ impl std::fmt::Display for InvalidFamily {
         )
     }
 }
+
+debug_as_display!(InvalidFamily);
 
 /// Checks `metric`'s name, label names and every series' label values.
 pub(super) fn check(metric: &Registered) -> Result<(), String> {
