@@ -105,9 +105,18 @@ impl Worker {
         Scrape { families, text }
     }
 
-    /// What the worker wrote to stderr so far.
-    fn stderr(&self) -> String {
-        self.errors.try_iter().collect::<Vec<_>>().join("\n")
+    /// Everything the worker writes to stderr from now on until a note of its own: all
+    /// it wrote before the call, however late the pipe delivers it.
+    fn stderr_until_now(&mut self) -> String {
+        self.ok("note --end-of-stderr--");
+        let mut lines = Vec::new();
+        loop {
+            let line = self.errors.recv_timeout(PATIENCE).expect("the worker's note");
+            if line == "--end-of-stderr--" {
+                break lines.join("\n");
+            }
+            lines.push(line);
+        }
     }
 }
 
@@ -378,7 +387,7 @@ fn builds_of_another_layout_merge_by_name_and_labels() {
     assert_eq!(scrape.value("mp_sum_level", &[]), 7.0, "a sum there, a max here: not merged");
     assert_eq!(scrape.value("mp_livesum_level", &[]), 9.0);
     assert!(!scrape.has("mp_new_total"));
-    let stderr = old.stderr();
+    let stderr = old.stderr_until_now();
     assert!(
         stderr.contains(
             "`mp_latency_seconds` is not merged: its buckets are [0.5, 1.0, 2.0] there and [0.5, 2.0] here"
@@ -396,7 +405,44 @@ fn builds_of_another_layout_merge_by_name_and_labels() {
     assert_eq!(scrape.value("mp_events_total", &[("kind", "a")]), 2.0);
     assert_eq!(scrape.value("mp_new_total", &[]), 1.0);
     // The old build's families the new one lacks are said, not shown.
-    assert!(new.stderr().contains("`mp_all_level` is not in this build"), "{}", new.stderr());
+    let stderr = new.stderr_until_now();
+    assert!(stderr.contains("`mp_all_level` is not in this build"), "{stderr}");
+}
+
+/// A family labelled by values registered at run time is not merged: each process
+/// numbers its values in the order it met them, so adding series of one index would add
+/// other tenants' counts. Each scrape shows the serving process's own values and says
+/// so once on stderr, while the other families still merge.
+#[test]
+fn families_of_runtime_label_values_show_the_serving_process_values() {
+    let dir = directory();
+    let mut first = Worker::v1();
+    first.init(dir.path());
+    first.ok("tenant acme");
+    first.ok("record 1");
+    let mut second = Worker::v1();
+    second.init(dir.path());
+    // `globex` takes the slot `acme` has in the first process.
+    second.ok("tenant globex");
+    second.ok("tenant acme");
+    second.ok("tenant acme");
+    second.ok("record 1");
+    let scrape = first.scrape();
+    assert_eq!(scrape.value("mp_amount_total", &[]), 2.0, "the other families merge");
+    let tenants = scrape.by_label("mp_tenant_requests_total", "tenant");
+    assert_eq!(tenants, BTreeMap::from([("acme".to_owned(), 1.0)]), "the first process's own");
+    let scrape = second.scrape();
+    let tenants = scrape.by_label("mp_tenant_requests_total", "tenant");
+    assert_eq!(tenants, BTreeMap::from([("acme".to_owned(), 2.0), ("globex".to_owned(), 1.0)]));
+    let note = "`mp_tenant_requests_total` is not merged: its label values are registered at run time";
+    for worker in [&mut first, &mut second] {
+        let stderr = worker.stderr_until_now();
+        assert_eq!(stderr.matches(note).count(), 1, "said: {stderr}");
+    }
+    // Said once per process, not at every scrape.
+    first.scrape();
+    let stderr = first.stderr_until_now();
+    assert!(!stderr.contains("mp_tenant_requests_total"), "{stderr}");
 }
 
 /// A thousand worker restarts: the directory keeps the live processes' files, one

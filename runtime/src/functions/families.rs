@@ -7,6 +7,7 @@ use super::{CallResult, RESULTS};
 use crate::family::{Family, Meta, MetricType, Number, Sample, Storage};
 use crate::instruments::{HistogramSeries, DEFAULT_BUCKETS};
 use crate::labels::LabelValue;
+use crate::storage::created;
 use crate::storage::race_once::RaceOnce;
 
 /// What the families need of a site: which function it is, and its cells.
@@ -109,6 +110,7 @@ impl Family for CountedFamily {
                 .map(|site| site.cells().offset(*result as usize).get())
                 .fold(0u64, u64::wrapping_add);
             out.value = Some(Number::Int(total));
+            out.created = created::counting_since();
         }
     }
     fn storage(&self, visit: &mut dyn FnMut(Storage)) {
@@ -146,6 +148,7 @@ impl PerFunctionSite for TimedSite {
         // Same-named functions in one module add up into one series.
         (out.count, out.sum) =
             HistogramSeries::read_all(sites.iter().map(|site| site.series()), &mut out.cumulative_buckets);
+        out.created = created::counting_since();
     }
 
     fn repair_after_fork(&'static self) {

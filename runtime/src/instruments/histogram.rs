@@ -9,7 +9,7 @@ use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 use crate::storage::patience::Patience;
 use crate::storage::shard::{self, Layout, SeriesCells};
-use crate::storage::{float_cell, seqlock};
+use crate::storage::{created, float_cell, seqlock};
 
 /// How long a scrape retries a series whose observations stay in flight (their thread
 /// stopped mid-write) before it renders the values as read and counts
@@ -431,6 +431,7 @@ impl<L: LabelSet> Family for Histogram<L> {
     fn read(&self, series: usize, out: &mut Sample) {
         if series < L::COMBINATIONS {
             (out.count, out.sum) = self.series_at(series).read_cumulative(&mut out.cumulative_buckets);
+            out.created = created::counting_since();
         }
     }
     fn repair_after_fork(&self) {

@@ -11,7 +11,8 @@
 
 use core::sync::atomic::AtomicU64;
 
-use procfs::process::{LimitValue, Process};
+use procfs_core::process::{LimitValue, Limits, Stat};
+use procfs_core::FromRead;
 
 use crate::collect::{CallbackCollector, CallbackValue, Collected};
 use crate::family::{CollectError, Family, Group, Meta, MetricType, Sample};
@@ -36,10 +37,10 @@ macro_rules! process_family {
                 use super::*;
 
                 fn read((): ()) -> Result<f64, CollectError> {
-                    Process::myself().and_then(|process| $read(&process)).into_value()
+                    $read("/proc/self").into_value()
                 }
                 fn read_process(pid: u32) -> Result<f64, CollectError> {
-                    Process::new(pid as i32).and_then(|process| $read(&process)).into_value()
+                    $read(&format!("/proc/{pid}")).into_value()
                 }
                 static SOURCE: CallbackCollector<()> = CallbackCollector::new(read);
                 static VALUE: [AtomicU64; 1] = [AtomicU64::new(0)];
@@ -103,35 +104,67 @@ impl Family for ProcessFamily {
     }
 }
 
-fn cpu_seconds(process: &Process) -> procfs::ProcResult<f64> {
-    let stat = process.stat()?;
-    Ok((stat.utime + stat.stime) as f64 / procfs::ticks_per_second() as f64)
+/// A failed read of `/proc`: the family is left out of that scrape and counted.
+type Read<T> = Result<T, String>;
+
+/// The process's `stat`; `process` is its directory in `/proc` (`/proc/self`, `/proc/PID`).
+fn stat(process: &str) -> Read<Stat> {
+    Stat::from_file(format!("{process}/stat")).map_err(|error| error.to_string())
 }
 
-fn resident_memory_bytes(process: &Process) -> procfs::ProcResult<f64> {
-    Ok(process.stat()?.rss as f64 * procfs::page_size() as f64)
+/// A `sysconf` value, e.g. clock ticks per second or the page size.
+fn sysconf(name: libc::c_int) -> Read<f64> {
+    #[allow(unsafe_code)]
+    // SAFETY: `sysconf` only reads the configuration value it is asked for.
+    let value = unsafe { libc::sysconf(name) };
+    if value > 0 {
+        Ok(value as f64)
+    } else {
+        Err(format!("sysconf({name}) gave {value}"))
+    }
 }
 
-fn virtual_memory_bytes(process: &Process) -> procfs::ProcResult<f64> {
-    Ok(process.stat()?.vsize as f64)
+fn cpu_seconds(process: &str) -> Read<f64> {
+    let stat = stat(process)?;
+    Ok((stat.utime + stat.stime) as f64 / sysconf(libc::_SC_CLK_TCK)?)
 }
 
-fn open_fds(process: &Process) -> procfs::ProcResult<f64> {
-    Ok(process.fd_count()? as f64)
+fn resident_memory_bytes(process: &str) -> Read<f64> {
+    Ok(stat(process)?.rss as f64 * sysconf(libc::_SC_PAGESIZE)?)
 }
 
-fn max_fds(process: &Process) -> procfs::ProcResult<f64> {
-    Ok(match process.limits()?.max_open_files.soft_limit {
+fn virtual_memory_bytes(process: &str) -> Read<f64> {
+    Ok(stat(process)?.vsize as f64)
+}
+
+fn open_fds(process: &str) -> Read<f64> {
+    let entries =
+        std::fs::read_dir(format!("{process}/fd")).map_err(|error| format!("{process}/fd: {error}"))?;
+    Ok(entries.count() as f64)
+}
+
+fn max_fds(process: &str) -> Read<f64> {
+    let limits = Limits::from_file(format!("{process}/limits")).map_err(|error| error.to_string())?;
+    Ok(match limits.max_open_files.soft_limit {
         LimitValue::Value(limit) => limit as f64,
         LimitValue::Unlimited => f64::INFINITY,
     })
 }
 
-fn start_time_seconds(process: &Process) -> procfs::ProcResult<f64> {
-    let ticks_since_boot = process.stat()?.starttime as f64;
-    Ok(procfs::boot_time_secs()? as f64 + ticks_since_boot / procfs::ticks_per_second() as f64)
+/// When the system booted, from the `btime` line of `/proc/stat`.
+fn boot_time_seconds() -> Read<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").map_err(|error| format!("/proc/stat: {error}"))?;
+    stat.lines()
+        .find_map(|line| line.strip_prefix("btime "))
+        .and_then(|seconds| seconds.trim().parse::<f64>().ok())
+        .ok_or_else(|| "/proc/stat has no btime line".to_owned())
 }
 
-fn threads(process: &Process) -> procfs::ProcResult<f64> {
-    Ok(process.stat()?.num_threads as f64)
+fn start_time_seconds(process: &str) -> Read<f64> {
+    let ticks_since_boot = stat(process)?.starttime as f64;
+    Ok(boot_time_seconds()? + ticks_since_boot / sysconf(libc::_SC_CLK_TCK)?)
+}
+
+fn threads(process: &str) -> Read<f64> {
+    Ok(stat(process)?.num_threads as f64)
 }

@@ -92,6 +92,9 @@ pub(super) struct Layout {
     /// its storage runs; `None` when it records nothing into cells (or a run could not
     /// be mapped), so scrapes show its own values.
     pub(super) families: Vec<Option<Vec<usize>>>,
+    /// The registered families (by index) whose labels take values registered at run
+    /// time, which are not merged.
+    pub(super) runtime_labelled: Vec<usize>,
     /// File length: header and runs.
     pub(super) file_bytes: u64,
     pub(super) manifest: Vec<u8>,
@@ -108,10 +111,21 @@ impl Layout {
         let mut seen_address: HashMap<usize, usize> = HashMap::new();
         let mut offset = HEADER_BYTES;
         let mut values = Vec::new();
-        for metric in registry().all() {
+        let mut runtime_labelled = Vec::new();
+        for (index, metric) in registry().all().iter().enumerate() {
             let mut found = Vec::new();
             metric.family.storage(&mut |run| found.push(run));
             if found.is_empty() {
+                families.push(None);
+                continue;
+            }
+            if metric.family.series_generation().is_some() {
+                // Label values registered at run time: each process numbers them in the
+                // order it met them, so one series index names other values in two
+                // processes, and values registered after `init` are in no manifest.
+                // Not merged (adding by index would add up other values' counts): the
+                // scrape shows the serving process's own, and says so once.
+                runtime_labelled.push(index);
                 families.push(None);
                 continue;
             }
@@ -173,7 +187,7 @@ impl Layout {
         }
         let manifest = encode(&runs);
         let hash = fnv1a(&manifest);
-        Layout { runs, storage, families, file_bytes: offset, manifest, hash }
+        Layout { runs, storage, families, runtime_labelled, file_bytes: offset, manifest, hash }
     }
 }
 

@@ -138,6 +138,12 @@ fn merge(state: &'static State) -> Merged {
     for (layout, problems) in problems {
         report_once(layout, &problems.join("; "));
     }
+    let metrics = registry().all();
+    for metric in state.layout.runtime_labelled.iter().filter_map(|index| metrics.get(*index)) {
+        if metric.family.series_generation().is_some_and(|existing| existing > 0) {
+            report_runtime_labels_once(metric.meta.name);
+        }
+    }
     drop(sources);
     if exited {
         // Fold the exited processes' files into their archives now, if no other process
@@ -324,10 +330,19 @@ impl Family for MergedFamily {
 /// What a process has said or named once: the `pid` label values it rendered (label
 /// values are `&'static str`; one string per pid for the life of the process, so a
 /// service that restarts workers for ever holds one small string per worker it saw) and
-/// the layouts it reported a problem with.
+/// what it reported (problems with layouts, families it does not merge).
 struct Seen {
     pids: Vec<(u32, &'static str)>,
-    reported: Vec<u64>,
+    reported: Vec<Reported>,
+}
+
+/// What a process says on stderr once.
+#[derive(PartialEq)]
+enum Reported {
+    /// A problem with the files of a layout.
+    Layout(u64),
+    /// A family labelled by values registered at run time is not merged.
+    RuntimeLabels(&'static str),
 }
 
 static SEEN: ForkSafeLock<Seen> = ForkSafeLock::new(Seen { pids: Vec::new(), reported: Vec::new() });
@@ -363,14 +378,30 @@ fn pid_text(pid: u32) -> &'static str {
 
 /// Reports a problem with the files of `layout` on stderr, once per layout.
 fn report_once(layout: u64, problem: &str) {
-    let first = SEEN.lock().is_some_and(|mut seen| {
-        let first = !seen.reported.contains(&layout);
-        if first {
-            seen.reported.push(layout);
-        }
-        first
-    });
-    if first {
+    if first_report(Reported::Layout(layout)) {
         eprintln!("metricsmith: multiprocess: files of layout {layout:016x}: {problem}");
     }
+}
+
+/// Says on stderr, once per family, that a family labelled by values registered at run
+/// time shows this process's values only.
+fn report_runtime_labels_once(name: &'static str) {
+    if first_report(Reported::RuntimeLabels(name)) {
+        eprintln!(
+            "metricsmith: multiprocess: `{name}` is not merged: its label values are registered at run time, \
+             in each process in its own order, so each scrape shows the serving process's own values; \
+             label it with an enum (`#[derive(LabelValue)]` on an enum) to merge it"
+        );
+    }
+}
+
+/// Whether `what` is reported for the first time (and notes it).
+fn first_report(what: Reported) -> bool {
+    SEEN.lock().is_some_and(|mut seen| {
+        let first = !seen.reported.contains(&what);
+        if first {
+            seen.reported.push(what);
+        }
+        first
+    })
 }

@@ -7,9 +7,9 @@
 //! hook of [`Stage::Detach`] (a feature that gives the child resources of its own: the
 //! multiprocess mode's storage file, mapped over the memory the child still shares with
 //! its parent), then every hook of [`Stage::Repair`] (storage and locks made consistent
-//! again, in the child's own memory, never in the parent's). A child hook runs where only async-signal-safe work is allowed:
-//! no allocation, no lock, no wait; it reaches storage through link-time slices, never
-//! through anything built lazily.
+//! again, in the child's own memory, never in the parent's). A child hook runs where
+//! only async-signal-safe work is allowed: no allocation, no lock, no wait; it reaches
+//! storage through link-time slices, never through anything built lazily.
 //!
 //! Also here: [`ForkSafeLock`], the one lock the recording paths take (for exemplars),
 //! which is never held across a fork and which a signal handler may try.
@@ -85,6 +85,19 @@ extern "C" fn child() {
     }
 }
 
+// The one libc function the core calls, declared here rather than through the `libc`
+// crate, which would add its whole build to every library that declares a metric.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+extern "C" {
+    /// POSIX: registers handlers run around `fork()`; returns 0 or an error number.
+    fn pthread_atfork(
+        prepare: Option<extern "C" fn()>,
+        parent: Option<extern "C" fn()>,
+        child: Option<extern "C" fn()>,
+    ) -> core::ffi::c_int;
+}
+
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// Registers the fork handlers, once.
@@ -107,7 +120,7 @@ fn install_now() {
     #[allow(unsafe_code)]
     // SAFETY: the handlers are `extern "C"` functions that live as long as the program.
     unsafe {
-        libc::pthread_atfork(Some(prepare), Some(parent), Some(child));
+        pthread_atfork(Some(prepare), Some(parent), Some(child));
     }
 }
 

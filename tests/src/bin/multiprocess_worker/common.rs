@@ -8,6 +8,7 @@
 //! | `init DIR` | `multiprocess::init(DIR)` | `ok` or `error MESSAGE` |
 //! | `record V` | records `V` into every instrument once | `ok` |
 //! | `gauge V` | sets every gauge to `V` | `ok` |
+//! | `tenant NAME` | counts one request of tenant `NAME`, a label value registered at run time | `ok` |
 //! | `fork N K V THEN` | forks `N` children one after the other; each records `V` `K` times, then per `THEN`: `exit`s, `stay`s (sleeps until killed), `hold`s (sleeps inside an `#[in_flight]` call) or stays `busy` (records 1.0 into the histogram, the counter and the summary until killed) | `children PID…` once each child has recorded (and those that exit have been reaped) |
 //! | `kill PID` | `SIGKILL`s a child and reaps it | `ok` |
 //! | `mark PID` | `multiprocess::mark_process_dead(PID)` | `ok` or `error MESSAGE` |
@@ -15,6 +16,7 @@
 //! | `live` | `multiprocess::live_pids()` | `live PID…` |
 //! | `scrape` | renders (text 0.0.4) | `BEGIN`, the exposition, `END` |
 //! | `pid` | this process's pid | `pid PID` |
+//! | `note TEXT` | writes `TEXT` to stderr, after all it wrote there before | `ok` |
 //! | `exit` | exits | nothing |
 //!
 //! Children die with their worker (`PR_SET_PDEATHSIG`), so a test that fails leaves none.
@@ -22,7 +24,10 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use metricsmith::{counted, in_flight, metric, timed, FloatCounter, Gauge, Summary};
+use metricsmith::{
+    counted, in_flight, metric, timed, Counter, FloatCounter, Gauge, LabelValue, RuntimeLabel,
+};
+use metricsmith::{RuntimeValue, Summary};
 
 // The instruments both builds declare alike.
 
@@ -37,6 +42,15 @@ pub static MP_SIZE_BYTES: Summary;
 /// A gauge of mode `livesum`.
 #[metric(multiprocess = "livesum")]
 pub static MP_LIVESUM_LEVEL: Gauge;
+
+/// A tenant, a label value registered at run time (in each process in its own order).
+#[derive(LabelValue, Clone, Copy)]
+#[label(name = "tenant", capacity = 4)]
+pub struct Tenant(RuntimeValue);
+
+/// Requests, by tenant: not merged over processes (each scrape shows its own process's).
+#[metric]
+pub static MP_TENANT_REQUESTS_TOTAL: Counter<Tenant>;
 
 #[counted]
 pub fn mp_handle() {}
@@ -166,6 +180,10 @@ pub fn run(instruments: Instruments) {
                 (instruments.record)(number(1));
                 answer("ok");
             }
+            ["tenant", name] => {
+                MP_TENANT_REQUESTS_TOTAL.labels(Tenant::get(name)).inc();
+                answer("ok");
+            }
             ["gauge", _] => {
                 (instruments.set_gauges)(number(1));
                 answer("ok");
@@ -215,6 +233,10 @@ pub fn run(instruments: Instruments) {
                 let _ = out.flush();
             }
             ["pid"] => answer(&format!("pid {}", std::process::id())),
+            ["note", text] => {
+                eprintln!("{text}");
+                answer("ok");
+            }
             ["exit"] => break,
             _ => answer(&format!("error unknown command {line:?}")),
         }
