@@ -212,6 +212,14 @@ fn forked_children_add_up_and_start_at_zero() {
     assert_eq!(scrape.value("function_calls_total", &function), 13.0);
     assert_eq!(scrape.value("function_calls_duration_seconds_count", &[("function", "mp_work")]), 13.0);
     assert_eq!(process_files(dir.path()), 4, "the parent's file and one per child");
+    // Disk per process: a header page and the runs' cells (8 bytes a cell, each run
+    // rounded up to a page: 20 pages for this worker's families), nothing per record.
+    for entry in std::fs::read_dir(dir.path()).expect("the directory") {
+        let entry = entry.expect("an entry");
+        if entry.file_name().to_string_lossy().starts_with("proc-") {
+            assert_eq!(entry.metadata().expect("its size").len(), 21 * 4096, "{entry:?}");
+        }
+    }
     // The process collector shows every running process, by pid.
     let live = parent.ask("live");
     let live: Vec<&str> = live.strip_prefix("live ").expect("live pids").split(' ').collect();
@@ -224,6 +232,30 @@ fn forked_children_add_up_and_start_at_zero() {
             shown.values().all(|value| *value > 0.0 || family == "process_cpu_seconds_total"),
             "{family}: {shown:?}"
         );
+    }
+}
+
+/// A child forked while other threads of its parent record never hangs (the fork hooks
+/// map its own file and repair what the vanished threads left mid-update) and records
+/// into its own file: the children's amounts add up exactly while the parent's threads
+/// fill the histogram, whose `+Inf` bucket still equals its count.
+#[test]
+fn children_forked_while_threads_record_get_their_own_files() {
+    let dir = directory();
+    let mut parent = Worker::v1();
+    parent.init(dir.path());
+    parent.ok("threads 2");
+    let children = parent.fork(8, 3, 1.5, "exit");
+    assert_eq!(children.len(), 8);
+    let scrape = parent.scrape();
+    assert_eq!(scrape.value("mp_amount_total", &[]), 8.0 * 3.0 * 1.5, "only the children record amounts");
+    let count = scrape.value("mp_latency_seconds_count", &[]);
+    assert_eq!(scrape.value("mp_latency_seconds_bucket", &[("le", "+Inf")]), count);
+    assert!(count > 24.0, "the parent's threads recorded too: {count}");
+    // The children's 24 observations of 1.5, and the threads' of 1.0.
+    assert_eq!(scrape.value("mp_latency_seconds_sum", &[]), 24.0 * 1.5 + (count - 24.0));
+    for child in children {
+        assert_eq!(scrape.value("mp_all_level", &[("pid", &child.to_string())]), 1.5);
     }
 }
 

@@ -10,6 +10,7 @@
 //! | `gauge V` | sets every gauge to `V` | `ok` |
 //! | `tenant NAME` | counts one request of tenant `NAME`, a label value registered at run time | `ok` |
 //! | `fork N K V THEN` | forks `N` children one after the other; each records `V` `K` times, then per `THEN`: `exit`s, `stay`s (sleeps until killed), `hold`s (sleeps inside an `#[in_flight]` call) or stays `busy` (records 1.0 into the histogram, the counter and the summary until killed) | `children PID…` once each child has recorded (and those that exit have been reaped) |
+//! | `threads N` | starts `N` threads that record as `busy` children do, until the worker exits | `ok` once each has recorded |
 //! | `kill PID` | `SIGKILL`s a child and reaps it | `ok` |
 //! | `mark PID` | `multiprocess::mark_process_dead(PID)` | `ok` or `error MESSAGE` |
 //! | `restarts N MARK` | `N` times: forks a child that records 1 and exits, reaps it, and with `MARK` = `mark` calls `mark_process_dead`, else scrapes every 10th time | `ok` |
@@ -99,7 +100,8 @@ fn fork_child(then: &str, records: usize, value: f64, instruments: &Instruments)
     let mut ends = [0i32; 2];
     // SAFETY: `ends` has room for the two descriptors.
     assert_eq!(unsafe { libc::pipe(ends.as_mut_ptr()) }, 0, "a pipe");
-    // SAFETY: this worker is single-threaded; the child runs its own code and never
+    // SAFETY: the child runs its own code (recording, pipes, sleeping: what a prefork
+    // worker does after fork, also when the worker has recording threads) and never
     // returns into the command loop.
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0, "fork failed");
@@ -195,6 +197,24 @@ pub fn run(instruments: Instruments) {
                     .map(|_| fork_child(then, records, number(3), &instruments).to_string())
                     .collect();
                 answer(&format!("children {}", pids.join(" ")));
+            }
+            ["threads", count] => {
+                let busy = instruments.busy;
+                let count: usize = count.parse().unwrap_or(0);
+                let (started, recording) = std::sync::mpsc::channel();
+                for _ in 0..count {
+                    let started = started.clone();
+                    std::thread::spawn(move || {
+                        busy();
+                        let _ = started.send(());
+                        loop {
+                            busy();
+                        }
+                    });
+                }
+                // Each has recorded once, and records from now on.
+                (0..count).for_each(|_| recording.recv().expect("a recording thread"));
+                answer("ok");
             }
             ["kill", pid] => {
                 let pid: i32 = pid.parse().unwrap_or(0);
