@@ -135,14 +135,21 @@ mod prefork {
     }
 
     fn spawn_worker(listener: &TcpListener) -> Result<(), String> {
+        let master = std::process::id();
         // SAFETY: the master is single-threaded; the child serves and never returns.
         let pid = unsafe { libc::fork() };
         match pid {
             -1 => Err(format!("fork: {}", std::io::Error::last_os_error())),
             0 => {
-                // A worker dies with its master (no orphan keeps the port).
-                // SAFETY: a plain system call.
-                unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+                // A worker dies with its master (no orphan keeps the port), also one whose
+                // master died before the signal was asked for.
+                // SAFETY: plain system calls.
+                unsafe {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    if libc::getppid() as u32 != master {
+                        libc::_exit(0);
+                    }
+                }
                 serve(listener);
                 // SAFETY: leaves the child without running the master's exit code.
                 unsafe { libc::_exit(0) }

@@ -62,8 +62,11 @@ fn mp_in_flight(i: usize) {
     black_box(i);
 }
 
+/// One timed operation: its row name, and what it does with the iteration number.
+type Operation<'a> = (&'static str, Box<dyn Fn(usize) + 'a>);
+
 /// One operation per row, each timed before and after `init`.
-fn operations(input: &Inputs) -> Vec<(&'static str, Box<dyn Fn(usize) + '_>)> {
+fn operations(input: &Inputs) -> Vec<Operation<'_>> {
     let Inputs { labels, values, .. } = input;
     vec![
         ("counter inc, no labels", Box::new(|_| MP_PLAIN_TOTAL.inc())),

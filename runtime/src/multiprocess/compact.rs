@@ -65,10 +65,12 @@ pub(super) fn compact(state: &State) -> io::Result<usize> {
                 // Folded in by a compaction that died before removing it.
                 let _ = sys::unlink_at(directory.fd, &name);
             }
-            Entry::Temporary => {
-                if sys::age_seconds(directory.fd, &name).is_ok_and(|age| age > STALE_TEMPORARY_SECONDS) {
-                    let _ = sys::unlink_at(directory.fd, &name);
-                }
+            // A file some process stopped writing long ago (a younger one may still be
+            // on its way to its rename).
+            Entry::Temporary
+                if sys::age_seconds(directory.fd, &name).is_ok_and(|age| age > STALE_TEMPORARY_SECONDS) =>
+            {
+                let _ = sys::unlink_at(directory.fd, &name);
             }
             Entry::Process { .. } => {
                 let Ok(fd) = sys::open_at(directory.fd, &name, false, false) else { continue };
@@ -183,17 +185,17 @@ fn absorb(words: &mut [u64], run: &Run, cells: &[AtomicU64], first: bool) {
     let Some(words) = words.get_mut(base..base + run.cells) else { return };
     match run.kind {
         CellKind::Counter => {
-            for series in 0..run.series {
+            for (series, word) in words.iter_mut().enumerate().take(run.series) {
                 let total = (0..shards)
                     .fold(0u64, |total, shard| total.wrapping_add(load(shard * run.stride + series)));
-                words[series] = words[series].wrapping_add(total);
+                *word = word.wrapping_add(total);
             }
         }
         CellKind::FloatCounter => {
-            for series in 0..run.series {
+            for (series, word) in words.iter_mut().enumerate().take(run.series) {
                 let total: f64 =
                     (0..shards).map(|shard| f64::from_bits(load(shard * run.stride + series))).sum();
-                words[series] = (f64::from_bits(words[series]) + total).to_bits();
+                *word = (f64::from_bits(*word) + total).to_bits();
             }
         }
         CellKind::Gauge(mode) if mode.live_only() || mode == MultiprocessMode::All => {}

@@ -141,7 +141,9 @@ impl Layout {
                     continue;
                 }
                 if let Some(&index) = seen_address.get(&address) {
-                    indexes.as_mut().map(|indexes| indexes.push(index));
+                    if let Some(indexes) = indexes.as_mut() {
+                        indexes.push(index);
+                    }
                     continue;
                 }
                 let mut identity = match run.site {
@@ -179,7 +181,9 @@ impl Layout {
                 };
                 offset += described.bytes();
                 seen_address.insert(address, runs.len());
-                indexes.as_mut().map(|indexes| indexes.push(runs.len()));
+                if let Some(indexes) = indexes.as_mut() {
+                    indexes.push(runs.len());
+                }
                 runs.push(described);
                 storage.push(run);
             }
