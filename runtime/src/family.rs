@@ -3,6 +3,20 @@
 use std::time::SystemTime;
 use std::vec::Vec;
 
+/// `Debug` for public error types as their `Display`: `.expect()`, `unwrap()` and `?`
+/// from `main` print `Debug`, and the explanation and the fix are in the message, not in
+/// a variant's fields.
+macro_rules! debug_as_display {
+    ($($error:ty),+) => {$(
+        impl ::std::fmt::Debug for $error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(self, f)
+            }
+        }
+    )+};
+}
+pub(crate) use debug_as_display;
+
 /// The type of a metric family, as the exposition formats name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -108,15 +122,32 @@ impl Sample {
 /// A family of series with a fixed label layout: what the registry renders.
 ///
 /// Implemented by every instrument type; `#[metric]` registers instruments through it.
-/// Series are numbered `0..series_count()`.
+/// Series are numbered `0..series_count()`. Every one exists from the start, unless the
+/// family's labels have values registered at run time: then a series exists (at 0) from
+/// the moment its values do, and the formats leave out the ones that do not yet
+/// ([`series_exists`](Self::series_exists)).
 pub trait Family: Sync {
     /// The exposition type.
     fn metric_type(&self) -> MetricType;
     /// Appends the label names; `metric_name` is given because a state set labels its
     /// states with the metric's own name, as OpenMetrics prescribes.
     fn label_names(&self, metric_name: &'static str, out: &mut Vec<&'static str>);
-    /// The number of series, fixed for the life of the program.
+    /// The number of series, fixed for the life of the program (with labels whose
+    /// values are registered at run time, the most there can be).
     fn series_count(&self) -> usize;
+    /// Whether `series` exists now; the formats, the catalog and the registry's checks
+    /// leave out the ones that do not. Always `true` unless the family's labels have
+    /// values registered at run time, when it turns `true` with the registration of the
+    /// series' last value (and stays so).
+    fn series_exists(&self, _series: usize) -> bool {
+        true
+    }
+    /// `None` when every series exists from the start; otherwise a count that grows
+    /// whenever a series comes into existence, so the formats know when to render the
+    /// family's label text anew.
+    fn series_generation(&self) -> Option<usize> {
+        None
+    }
     /// Appends the label values of `series`, in label-name order.
     fn label_values(&self, series: usize, out: &mut Vec<&'static str>);
     /// Histogram bucket upper bounds (without `+Inf`); empty for other types.
@@ -174,7 +205,7 @@ pub trait Family: Sync {
 /// assert_eq!(parse("x").unwrap_err().to_string(), "invalid float literal");
 /// assert_eq!(CollectError::new("queue service unreachable").to_string(), "queue service unreachable");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CollectError {
     message: String,
 }
@@ -191,6 +222,8 @@ impl std::fmt::Display for CollectError {
         f.write_str(&self.message)
     }
 }
+
+debug_as_display!(CollectError);
 
 impl<E: std::error::Error> From<E> for CollectError {
     fn from(error: E) -> Self {

@@ -50,6 +50,7 @@ static GLOBAL: Counting = Counting;
 
 // ---------------------------------------------------------------- labels
 
+mod http;
 mod labels;
 use labels::{Method, Region, Status, Tenant, Zone};
 
@@ -127,6 +128,16 @@ static BENCH_PLAIN_TOTAL: Counter;
 /// Counter with two enum labels.
 #[metric]
 static BENCH_REQUESTS_TOTAL: Counter<Req>;
+
+/// Status codes as a label of values registered at run time (the same 3 values as
+/// `Status`), beside the enum of row 2.
+#[derive(metricsmith::LabelValue, Clone, Copy, Debug)]
+#[label(name = "status", capacity = 8)]
+struct RuntimeStatus(metricsmith::RuntimeValue);
+
+/// Counter with a method enum and a runtime status label.
+#[metric]
+static BENCH_RUNTIME_REQUESTS_TOTAL: Counter<(Method, RuntimeStatus)>;
 
 /// Unlabelled gauge.
 #[metric]
@@ -367,6 +378,10 @@ fn metrics_recorder() -> metrics_exporter_prometheus::PrometheusRecorder {
 
 fn main() {
     let run_start = Instant::now();
+    if std::env::var_os("METRICSMITH_BENCH_HTTP_ONLY").is_some() {
+        println!("\n{}", http::layer_overhead());
+        return;
+    }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let input = inputs();
     let Inputs { labels, dense, values } = &input;
@@ -445,6 +460,26 @@ fn main() {
             }),
         );
         floors_dense(&mut row, dense);
+        table.push(row);
+    }
+
+    // --- 2b. the same with the status a label of values registered at run time
+    {
+        use metricsmith::RuntimeLabel;
+        let handles: Vec<(Method, RuntimeStatus)> =
+            labels.iter().map(|(method, status)| (*method, RuntimeStatus::get(status.as_str()))).collect();
+        let mut row = Row::new("counter inc, enum + runtime label (handle; 18 series, random), 1 thread");
+        row.set("metricsmith", time(|i| BENCH_RUNTIME_REQUESTS_TOTAL.labels(handles[i & MASK]).inc()));
+        table.push(row);
+        let mut row =
+            Row::new("counter inc, enum + runtime label looked up by text (18 series, random), 1 thread");
+        row.set(
+            "metricsmith",
+            time(|i| {
+                let (method, status) = labels[i & MASK];
+                BENCH_RUNTIME_REQUESTS_TOTAL.labels((method, RuntimeStatus::get(status.as_str()))).inc();
+            }),
+        );
         table.push(row);
     }
 
@@ -1127,6 +1162,7 @@ fn main() {
         ));
     }
     table.print(threads);
+    println!("{}", http::layer_overhead());
     eprintln!("total bench wall time: {:.1} s", run_start.elapsed().as_secs_f64());
 }
 

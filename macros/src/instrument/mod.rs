@@ -9,5 +9,5 @@ mod expansion;
 mod validation;
 
 pub(crate) use arguments::{instrument_kind, InstrumentOptions};
-pub(crate) use expansion::{meta_expr, name_claim};
+pub(crate) use expansion::{meta_expr, NameClaims};
 pub(crate) use validation::{Instrument, NameSource};

@@ -101,6 +101,11 @@ const LENGTH_DELIMITED: u32 = 2;
 
 /// Appends one family as a length-prefixed `MetricFamily` message.
 pub(super) fn render_family(metric: &Registered, text: &FamilyText, sample: &mut Sample, out: &mut Vec<u8>) {
+    let labels = text.protobuf_labels(metric);
+    if labels.none_exist() {
+        // No series yet (labels registered at run time, none so far): no message at all.
+        return;
+    }
     let family = Open::framing(out, varint_len(text.protobuf_length() as u64));
     write_bytes(out, field::family::NAME, metric.meta.name.as_bytes());
     write_bytes(out, field::family::HELP, metric.meta.help.as_bytes());
@@ -113,9 +118,12 @@ pub(super) fn render_family(metric: &Registered, text: &FamilyText, sample: &mut
     // the same size, so their content is seldom moved.
     let mut reserve = Reserve { metric: 1, value: 1 };
     for series in 0..metric.family.series_count() {
+        if !labels.exists(series) {
+            continue;
+        }
         sample.clear();
         metric.family.read(series, sample);
-        let labels = text.protobuf_labels(metric, series);
+        let labels = labels.of(series);
         let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
         match exemplar_key {
             Some(key) => {

@@ -26,6 +26,12 @@ pub(super) fn render_family(
     sample: &mut Sample,
     out: &mut Vec<u8>,
 ) {
+    let labels = text.text_labels(metric);
+    if labels.none_exist() {
+        // No series yet (labels whose values are registered at run time, none so far):
+        // nothing to say, not even HELP and TYPE.
+        return;
+    }
     let openmetrics = format == Format::OpenMetrics;
     let header_name = if openmetrics { metric.family_name } else { metric.meta.name };
     out.extend_from_slice(b"# HELP ");
@@ -57,9 +63,12 @@ pub(super) fn render_family(
     // The family name (without `_total`) takes the suffix: `orders_processed_created`.
     let created_name = metric.family_name.as_bytes();
     for series in 0..metric.family.series_count() {
+        if !labels.exists(series) {
+            continue;
+        }
         sample.clear();
         metric.family.read(series, sample);
-        let labels = text.series_labels(metric, series);
+        let labels = labels.of(series);
         let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
         match metric.metric_type {
             MetricType::Histogram => {

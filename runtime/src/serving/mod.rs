@@ -5,7 +5,7 @@
 //! (`service::metrics_response`), which negotiates the format and gzip (`compression`).
 
 #[cfg(feature = "axum")]
-pub mod axum;
+pub(crate) mod axum;
 mod compression;
 #[cfg(feature = "server")]
 mod server;

@@ -570,7 +570,6 @@ impl Drop for Server {
 /// first.shutdown();
 /// # Ok::<(), metricsmith::ServeError>(())
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum ServeError {
     /// The address did not resolve to any socket address.
@@ -608,6 +607,8 @@ impl fmt::Display for ServeError {
         }
     }
 }
+
+crate::family::debug_as_display!(ServeError);
 
 impl std::error::Error for ServeError {}
 
