@@ -186,7 +186,8 @@ impl FunctionCalls {
         let counted = series_of(&COUNTED, &is)
             .into_iter()
             .filter_map(|(series, result)| {
-                let index = CallResult::VALUES.iter().position(|value| Some(*value) == result)?;
+                let index =
+                    (0..CallResult::CARDINALITY).find(|index| CallResult::text_at(*index) == result)?;
                 Some((series, CallResult::from_index(index)?))
             })
             .collect();
