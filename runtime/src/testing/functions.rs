@@ -297,8 +297,7 @@ fn items_between(path: &str, module: &str, function: &str) -> Option<usize> {
 fn without_generics(path: &str) -> String {
     let mut depth = 0usize;
     let mut out = String::with_capacity(path.len());
-    let mut chars = path.char_indices().peekable();
-    while let Some((at, char)) = chars.next() {
+    for (at, char) in path.char_indices() {
         match char {
             // `<` that opens a path (`<A as B>::f`) is kept; one after a name opens arguments.
             '<' if at > 0 && !path[..at].ends_with([' ', '<']) => depth += 1,
