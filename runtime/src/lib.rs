@@ -61,6 +61,8 @@ mod rejections;
 #[cfg(feature = "hyper")]
 mod serving;
 mod storage;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[cfg(feature = "http")]
 pub use integrations::http;
@@ -552,9 +554,9 @@ pub use serving::MetricsService;
 pub use serving::{serve, serve_with, Credentials, ServeError, ServeOptions, Server};
 
 /// The README's examples, compiled as doctests so they cannot go stale. Some use the
-/// `axum` and `push` features, which `cargo test --workspace` turns on (the tests crate
-/// enables them).
-#[cfg(all(doctest, feature = "server", feature = "axum", feature = "push"))]
+/// `axum`, `push` and `testing` features, which `cargo test --workspace` turns on (the
+/// tests crate enables them).
+#[cfg(all(doctest, feature = "server", feature = "axum", feature = "push", feature = "testing"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 

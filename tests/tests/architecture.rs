@@ -20,6 +20,7 @@ const RUNTIME_LAYERS: &[&str] = &[
     "registry",
     "functions",
     "exposition",
+    "testing",
     "serving",
     "integrations",
     "catalog",

@@ -7,6 +7,8 @@ use crate::exemplars;
 use crate::family::{Family, MetricType, Number, Sample};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
+#[cfg(feature = "testing")]
+use crate::storage::capture;
 use crate::storage::patience::Patience;
 use crate::storage::shard::{self, Layout, SeriesCells};
 use crate::storage::{created, float_cell, seqlock};
@@ -279,6 +281,8 @@ impl HistogramSeries {
         } else {
             shard::with_current(|shard| self.record_in(shard, value));
         }
+        #[cfg(feature = "testing")]
+        capture::observe(self.cells.as_ptr(), self.bounds.len() + 1, value, || self.bucket(value));
     }
 
     #[inline]
@@ -323,6 +327,12 @@ impl HistogramSeries {
         let mut out = Vec::with_capacity(2 * (self.bounds.len() + 1));
         self.read_cumulative(&mut out);
         out
+    }
+
+    /// Where a `testing::Capture` files this series' recordings.
+    #[cfg(feature = "testing")]
+    pub(crate) fn capture_key(self) -> usize {
+        self.cells.as_ptr() as usize
     }
 
     /// In a forked child: repairs this series in every shard (see `seqlock::repair`).
@@ -420,5 +430,11 @@ impl<L: LabelSet> Family for Histogram<L> {
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         let cells = self.series_at(series).cells;
         (cells.as_ptr() != DISCARDED.as_ptr()).then_some(cells.as_ptr() as usize)
+    }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        if series < L::COMBINATIONS {
+            key(self.series_at(series).capture_key());
+        }
     }
 }

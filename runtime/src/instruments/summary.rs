@@ -107,4 +107,8 @@ impl<L: LabelSet> Family for Summary<L> {
     fn repair_after_fork(&self) {
         self.inner.repair_after_fork();
     }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        self.inner.capture_keys(series, key);
+    }
 }
