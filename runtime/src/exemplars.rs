@@ -105,6 +105,8 @@ pub(crate) fn record(key: Key, labels: &[(&str, &str)], value: Number) {
         rejections::record(Rejection::InvalidExemplar);
         return;
     }
+    #[cfg(feature = "testing")]
+    crate::storage::capture::exemplar(key, labels, value);
     fork::install();
     let timestamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).ok();
     let Some(mut table) = TABLE.lock() else {

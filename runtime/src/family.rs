@@ -189,6 +189,13 @@ pub trait Family: Sync {
     fn process_reader(&self) -> Option<fn(u32) -> Result<f64, CollectError>> {
         None
     }
+    /// Feature `testing`: calls `key` with the key of every cell run whose recordings
+    /// make up `series` (the address of its first cell in the shared shard), which a
+    /// `testing::Capture` files them under. None: the family's values are not recorded
+    /// (read at scrape time, or constant), so a capture shows them as they are.
+    #[cfg(feature = "testing")]
+    #[doc(hidden)]
+    fn capture_keys(&self, _series: usize, _key: &mut dyn FnMut(usize)) {}
     /// Whether the values are fetched at scrape time by [`collect`](Self::collect)
     /// (callback gauges, collectors, the process collector), which may fail.
     fn reads_at_scrape(&self) -> bool {

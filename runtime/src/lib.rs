@@ -63,6 +63,8 @@ mod rejections;
 #[cfg(feature = "hyper")]
 mod serving;
 mod storage;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[cfg(feature = "http")]
 pub use integrations::http;
@@ -554,9 +556,16 @@ pub use serving::MetricsService;
 pub use serving::{serve, serve_with, Credentials, ServeError, ServeOptions, Server};
 
 /// The README's examples, compiled as doctests so they cannot go stale. Some use the
-/// `axum`, `push` and `multiprocess` features, which `cargo test --workspace` turns on (the
-/// tests crate enables them).
-#[cfg(all(doctest, feature = "server", feature = "axum", feature = "push", feature = "multiprocess"))]
+/// `axum`, `push`, `multiprocess` and `testing` features, which `cargo test --workspace`
+/// turns on (the tests crate enables them).
+#[cfg(all(
+    doctest,
+    feature = "server",
+    feature = "axum",
+    feature = "push",
+    feature = "multiprocess",
+    feature = "testing"
+))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 
@@ -572,7 +581,7 @@ pub mod __private {
     pub use crate::functions::{
         call, counted_cells, in_flight_series, records_seconds, timed_series, Call, CountedMetric,
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
-        TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
+        TimedOnly, TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::instruments::{
         each_metric_group_type_has_one_static, gauge_cells, series_per_label_set, storage_cells,

@@ -28,7 +28,9 @@ use metricsmith_examples::shop::{self, Dice, Order};
 
 pub mod http;
 pub mod protobuf;
-pub mod reader;
+/// The strict exposition reader, which is the runtime's (`metricsmith::testing::reader`,
+/// feature `testing`): the project has one.
+pub use metricsmith::testing::reader;
 pub mod wide;
 
 /// The families of the process collector (Linux, default feature `process`).

@@ -358,7 +358,7 @@ fn text_family(family: &MetricFamily) -> reader::Family {
         let mut push = |suffix: &str, extra: Option<(&str, String)>, value: f64| {
             let mut labels = labels.clone();
             labels.extend(extra.map(|(name, value)| (name.to_owned(), value)));
-            samples.push(reader::Sample { name: format!("{name}{suffix}"), labels, value });
+            samples.push(reader::Sample { name: format!("{name}{suffix}"), labels, value, exemplar: None });
         };
         match kind {
             MetricType::Counter => push(

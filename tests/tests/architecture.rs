@@ -21,6 +21,7 @@ const RUNTIME_LAYERS: &[&str] = &[
     "functions",
     "multiprocess",
     "exposition",
+    "testing",
     "serving",
     "integrations",
     "catalog",

@@ -121,6 +121,12 @@ impl Family for CountedFamily {
             function.runs.iter().for_each(|run| visit(*run, *result as usize));
         }
     }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        if let Some((function, result)) = self.series().get(series) {
+            function.sites.iter().for_each(|site| key(site.cells().offset(*result as usize).capture_key()));
+        }
+    }
 }
 
 /// A family with one series per function: `function_calls_duration_seconds` and
@@ -134,6 +140,9 @@ pub(crate) trait PerFunctionSite: Site + Sized {
     fn read(sites: &[&'static Self], out: &mut Sample);
     /// In a forked child: repairs this site's storage (see `Family::repair_after_fork`).
     fn repair_after_fork(&'static self) {}
+    /// Where a `testing::Capture` files this site's recordings.
+    #[cfg(feature = "testing")]
+    fn capture_key(&'static self) -> usize;
 }
 
 impl PerFunctionSite for TimedSite {
@@ -154,6 +163,11 @@ impl PerFunctionSite for TimedSite {
     fn repair_after_fork(&'static self) {
         self.series().repair_after_fork();
     }
+
+    #[cfg(feature = "testing")]
+    fn capture_key(&'static self) -> usize {
+        self.series().capture_key()
+    }
 }
 
 impl PerFunctionSite for InFlightSite {
@@ -165,6 +179,11 @@ impl PerFunctionSite for InFlightSite {
 
     fn read(sites: &[&'static Self], out: &mut Sample) {
         out.value = Some(Number::Float(sites.iter().map(|site| site.series().get()).sum()));
+    }
+
+    #[cfg(feature = "testing")]
+    fn capture_key(&'static self) -> usize {
+        self.series().capture_key()
     }
 }
 
@@ -215,6 +234,12 @@ impl<S: PerFunctionSite> Family for PerFunctionFamily<S> {
     fn series_storage(&self, series: usize, visit: &mut dyn FnMut(usize, usize)) {
         if let Some(function) = self.series().get(series) {
             function.runs.iter().for_each(|run| visit(*run, 0));
+        }
+    }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        if let Some(function) = self.series().get(series) {
+            function.sites.iter().for_each(|site| key(site.capture_key()));
         }
     }
 }

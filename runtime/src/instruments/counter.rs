@@ -6,6 +6,8 @@ use crate::exemplars;
 use crate::family::{CellKind, Family, MetricType, Number, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
+#[cfg(feature = "testing")]
+use crate::storage::capture;
 use crate::storage::shard::{self, Layout, SeriesCells};
 use crate::storage::{created, float_cell};
 
@@ -65,6 +67,8 @@ impl ShardedCell {
                 cell.fetch_add(amount, Relaxed);
             },
         );
+        #[cfg(feature = "testing")]
+        capture::add(self.cells.as_ptr(), amount);
     }
 
     #[inline]
@@ -73,6 +77,8 @@ impl ShardedCell {
             |cell| float_cell::store(cell, float_cell::load(cell) + amount),
             |cell| float_cell::add(cell, amount),
         );
+        #[cfg(feature = "testing")]
+        capture::add_float(self.cells.as_ptr(), amount);
     }
 
     /// Where this series' exemplars are filed: the address of its shared-shard cell;
@@ -284,6 +290,11 @@ impl CounterSeries {
     pub fn get(self) -> u64 {
         self.cell.total()
     }
+    /// Where a `testing::Capture` files this series' recordings.
+    #[cfg(feature = "testing")]
+    pub(crate) fn capture_key(self) -> usize {
+        self.cell.cells.as_ptr() as usize
+    }
 }
 
 impl<L: LabelSet> Family for Counter<L> {
@@ -302,6 +313,12 @@ impl<L: LabelSet> Family for Counter<L> {
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         (series < L::COMBINATIONS).then(|| self.cells.run_at(series, 1).exemplar_key()).flatten()
+    }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        if series < L::COMBINATIONS {
+            key(self.run_at(series, 1).capture_key());
+        }
     }
 }
 
@@ -435,5 +452,11 @@ impl<L: LabelSet> Family for FloatCounter<L> {
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         (series < L::COMBINATIONS).then(|| self.cells.run_at(series, 1).exemplar_key()).flatten()
+    }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        if series < L::COMBINATIONS {
+            key(self.cells.run_at(series, 1).cells.as_ptr() as usize);
+        }
     }
 }

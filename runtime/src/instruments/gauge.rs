@@ -5,6 +5,8 @@ use super::series_index;
 use crate::family::{CellKind, Family, MetricType, MultiprocessMode, Number, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
+#[cfg(feature = "testing")]
+use crate::storage::capture;
 use crate::storage::float_cell;
 
 static DISCARDED: AtomicU64 = AtomicU64::new(0);
@@ -168,18 +170,18 @@ impl GaugeSeries {
     pub fn set(self, value: f64) {
         float_cell::store(self.cell, value);
         self.written();
+        #[cfg(feature = "testing")]
+        capture::set_float(self.cell, value);
     }
     /// Adds one.
     #[inline]
     pub fn inc(self) {
-        float_cell::add(self.cell, 1.0);
-        self.written();
+        self.add_accepted(1.0);
     }
     /// Subtracts one.
     #[inline]
     pub fn dec(self) {
-        float_cell::add(self.cell, -1.0);
-        self.written();
+        self.add_accepted(-1.0);
     }
     /// Adds `delta`; a NaN delta is rejected and counted.
     #[inline]
@@ -188,8 +190,14 @@ impl GaugeSeries {
             rejections::record(Rejection::NanGaugeDelta);
             return;
         }
+        self.add_accepted(delta);
+    }
+    #[inline]
+    fn add_accepted(self, delta: f64) {
         float_cell::add(self.cell, delta);
         self.written();
+        #[cfg(feature = "testing")]
+        capture::add_float(self.cell, delta);
     }
     /// Subtracts `delta`; a NaN delta is rejected and counted.
     #[inline]
@@ -205,6 +213,11 @@ impl GaugeSeries {
     /// The current value.
     pub fn get(self) -> f64 {
         float_cell::load(self.cell)
+    }
+    /// Where a `testing::Capture` files this series' recordings.
+    #[cfg(feature = "testing")]
+    pub(crate) fn capture_key(self) -> usize {
+        self.cell as *const AtomicU64 as usize
     }
 }
 
@@ -246,5 +259,11 @@ impl<L: LabelSet> Family for Gauge<L> {
     }
     fn storage(&self, visit: &mut dyn FnMut(Storage)) {
         visit(Storage::new(self.storage, CellKind::Gauge(self.mode), L::COMBINATIONS));
+    }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        if series < L::COMBINATIONS {
+            key(self.series_at(series).capture_key());
+        }
     }
 }

@@ -7,6 +7,8 @@ use crate::exemplars;
 use crate::family::{CellKind, Family, MetricType, Number, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
+#[cfg(feature = "testing")]
+use crate::storage::capture;
 use crate::storage::patience::Patience;
 use crate::storage::shard::{self, Layout, SeriesCells};
 use crate::storage::{created, float_cell, seqlock};
@@ -289,6 +291,8 @@ impl HistogramSeries {
         } else {
             shard::with_current(|shard| self.record_in(shard, value));
         }
+        #[cfg(feature = "testing")]
+        capture::observe(self.cells.as_ptr(), self.bounds.len() + 1, value, || self.bucket(value));
     }
 
     #[inline]
@@ -343,6 +347,12 @@ impl HistogramSeries {
             bounds: self.bounds,
             ..Storage::new(self.cells, CellKind::Histogram, 1)
         }
+    }
+
+    /// Where a `testing::Capture` files this series' recordings.
+    #[cfg(feature = "testing")]
+    pub(crate) fn capture_key(self) -> usize {
+        self.cells.as_ptr() as usize
     }
 
     /// In a forked child: repairs this series in every shard (see `seqlock::repair`).
@@ -443,5 +453,11 @@ impl<L: LabelSet> Family for Histogram<L> {
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         let cells = self.series_at(series).cells;
         (cells.as_ptr() != DISCARDED.as_ptr()).then_some(cells.as_ptr() as usize)
+    }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        if series < L::COMBINATIONS {
+            key(self.series_at(series).capture_key());
+        }
     }
 }

@@ -44,6 +44,8 @@ impl<E: LabelValue> StateSet<E> {
     #[inline]
     pub fn set(&self, state: E) {
         self.current.store(state.index(), Relaxed);
+        #[cfg(feature = "testing")]
+        crate::storage::capture::set_state(&self.current, state.index());
     }
 
     /// The current state.
@@ -77,5 +79,12 @@ impl<E: LabelValue> Family for StateSet<E> {
     }
     fn read(&self, series: usize, out: &mut Sample) {
         out.value = Some(Number::Int(u64::from(self.current.load(Relaxed) == series)));
+    }
+    /// Every series is the one state: a capture keeps the state last set.
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        if series < E::CARDINALITY {
+            key(&self.current as *const AtomicUsize as usize);
+        }
     }
 }

@@ -110,4 +110,8 @@ impl<L: LabelSet> Family for Summary<L> {
     fn storage(&self, visit: &mut dyn FnMut(Storage)) {
         visit(self.inner.storage(CellKind::Summary));
     }
+    #[cfg(feature = "testing")]
+    fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {
+        self.inner.capture_keys(series, key);
+    }
 }

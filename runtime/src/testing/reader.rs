@@ -1,7 +1,9 @@
-//! A strict reader of both exposition formats, for tests: it accepts what the formats
-//! allow in the shape metricsmith writes (`# HELP`, `# TYPE`, OpenMetrics `# UNIT`,
-//! samples without timestamps or exemplars) and rejects everything else with the line
-//! and the reason, so a test that reads a scrape also proves it is well-formed.
+//! A strict reader of both text exposition formats: it accepts what the formats allow in
+//! the shape metricsmith writes (`# HELP`, `# TYPE`, OpenMetrics `# UNIT`, samples
+//! without timestamps, OpenMetrics exemplars on counter totals and histogram buckets)
+//! and rejects everything else with the line and the reason, so a test that reads a
+//! scrape also proves it is well-formed. Metricsmith's own tests read every scrape with
+//! it; [`check_scrape`](super::check_scrape) is its entry point for yours.
 //!
 //! Checked, beyond the grammar (label and metric name characters, escapes, numbers):
 //! every family starts with its HELP and TYPE lines and is named once; every sample
@@ -9,12 +11,14 @@
 //! ...); no series appears twice; no line is empty; text ends in a line feed, and
 //! OpenMetrics in `# EOF` with nothing after it; every histogram series follows the
 //! rules of [`histograms`] (cumulative buckets ending in `+Inf`, equal to `_count`), and
-//! in OpenMetrics has `_count` and `_sum` together or neither.
+//! in OpenMetrics has `_count` and `_sum` together or neither; an exemplar has at most
+//! 128 characters of label names and values. Prometheus' protobuf format is not read
+//! here.
 
 use std::collections::BTreeSet;
 use std::fmt;
 
-use metricsmith::Format;
+use crate::exposition::Format;
 
 /// A family as read: its header lines and samples.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +44,19 @@ pub struct Sample {
     pub labels: Vec<(String, String)>,
     /// The value.
     pub value: f64,
+    /// The exemplar after the value (OpenMetrics only).
+    pub exemplar: Option<Exemplar>,
+}
+
+/// An OpenMetrics exemplar: ` # {labels} value [timestamp]` after a sample.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exemplar {
+    /// Label pairs in written order, values unescaped.
+    pub labels: Vec<(String, String)>,
+    /// The exemplar's value.
+    pub value: f64,
+    /// Seconds since the epoch, when written.
+    pub timestamp: Option<f64>,
 }
 
 impl Sample {
@@ -71,7 +88,20 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// Reads an exposition in `format` (one of the text formats), strictly.
+/// Reads an exposition in `format` (one of the text formats), strictly: see the
+/// [module](self) for what is checked.
+///
+/// ```
+/// use metricsmith::testing::read;
+/// use metricsmith::Format;
+///
+/// let text = "# HELP jobs_total Jobs run.\n# TYPE jobs_total counter\njobs_total{queue=\"mail\"} 3\n";
+/// let families = read(Format::Prometheus, text).unwrap();
+/// assert_eq!(families[0].samples[0].label("queue"), Some("mail"));
+/// assert_eq!(families[0].samples[0].value, 3.0);
+/// let error = read(Format::Prometheus, "# HELP jobs_total Jobs run.\njobs_total 3\n").unwrap_err();
+/// assert_eq!(error.to_string(), "line 2: a sample of `jobs_total` before its TYPE line");
+/// ```
 ///
 /// # Errors
 ///
@@ -133,14 +163,25 @@ pub fn samples(text: &str) -> Result<Vec<Sample>, ReadError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let sample = sample_line(line, true).map_err(|message| ReadError { line: index + 1, message })?;
+        let sample =
+            sample_line(line, Tail::Timestamp).map_err(|message| ReadError { line: index + 1, message })?;
         samples.push(sample);
     }
     Ok(samples)
 }
 
-/// Reads `name{labels} value` (and, with `timestamp`, an optional timestamp after it).
-fn sample_line(line: &str, timestamp: bool) -> Result<Sample, String> {
+/// What may follow a sample's value.
+#[derive(Clone, Copy, PartialEq)]
+enum Tail {
+    Nothing,
+    /// A timestamp (text 0.0.4 of other programs).
+    Timestamp,
+    /// An OpenMetrics exemplar.
+    Exemplar,
+}
+
+/// Reads `name{labels} value` and what `tail` allows after it.
+fn sample_line(line: &str, tail: Tail) -> Result<Sample, String> {
     let name_end = line.find(['{', ' ']).ok_or("a sample needs a value")?;
     let name = &line[..name_end];
     check_metric_name(name)?;
@@ -150,13 +191,47 @@ fn sample_line(line: &str, timestamp: bool) -> Result<Sample, String> {
         rest = read_labels(after_brace, &mut labels)?;
     }
     let mut value = rest.strip_prefix(' ').ok_or("expected one space before the value")?;
-    if timestamp {
-        if let Some((number, at)) = value.split_once(' ') {
-            at.parse::<i64>().map_err(|_| format!("invalid timestamp `{at}`"))?;
-            value = number;
+    let mut exemplar = None;
+    match tail {
+        Tail::Timestamp => {
+            if let Some((number, at)) = value.split_once(' ') {
+                at.parse::<i64>().map_err(|_| format!("invalid timestamp `{at}`"))?;
+                value = number;
+            }
         }
+        Tail::Exemplar => {
+            if let Some((number, text)) = value.split_once(" # ") {
+                exemplar = Some(exemplar_text(text)?);
+                value = number;
+            }
+        }
+        Tail::Nothing => {}
     }
-    Ok(Sample { name: name.to_owned(), labels, value: parse_value(value)? })
+    Ok(Sample { name: name.to_owned(), labels, value: parse_value(value)?, exemplar })
+}
+
+/// Reads an exemplar after its ` # `: `{labels} value` and an optional timestamp.
+fn exemplar_text(text: &str) -> Result<Exemplar, String> {
+    let rest = text.strip_prefix('{').ok_or("an exemplar starts with `{`")?;
+    let mut labels = Vec::new();
+    let rest = match rest.strip_prefix('}') {
+        Some(rest) => rest,
+        None => read_labels(rest, &mut labels)?,
+    };
+    let chars: usize = labels.iter().map(|(name, value)| name.chars().count() + value.chars().count()).sum();
+    if chars > 128 {
+        return Err(format!("an exemplar's labels have {chars} characters, more than OpenMetrics' 128"));
+    }
+    let rest = rest.strip_prefix(' ').ok_or("expected one space before the exemplar's value")?;
+    let (value, timestamp) = match rest.split_once(' ') {
+        Some((value, timestamp)) => (value, Some(parse_value(timestamp)?)),
+        None => (rest, None),
+    };
+    let value = parse_value(value)?;
+    if timestamp.is_some_and(|at: f64| !at.is_finite()) {
+        return Err("an exemplar's timestamp must be a finite number".into());
+    }
+    Ok(Exemplar { labels, value, timestamp })
 }
 
 /// The lines of the families whose HELP line names one of `names` (as written there:
@@ -281,7 +356,8 @@ impl Reader {
         if family.kind.is_empty() {
             return Err(format!("a sample of `{}` before its TYPE line", family.name));
         }
-        let sample = sample_line(line, false)?;
+        let tail = if format == Format::OpenMetrics { Tail::Exemplar } else { Tail::Nothing };
+        let sample = sample_line(line, tail)?;
         let name = sample.name.as_str();
         let suffix = name
             .strip_prefix(family.name.as_str())
@@ -297,6 +373,13 @@ impl Reader {
         };
         if !allowed.contains(&suffix) {
             return Err(format!("sample `{name}` does not belong to {} `{}`", family.kind, family.name));
+        }
+        let carries_exemplars =
+            matches!((family.kind.as_str(), suffix), ("counter", "_total") | ("histogram", "_bucket"));
+        if sample.exemplar.is_some() && !carries_exemplars {
+            return Err(format!(
+                "sample `{name}` has an exemplar: only counter totals and histogram buckets carry one"
+            ));
         }
         if !self.series.insert((sample.name.clone(), sample.labels.clone())) {
             return Err(format!("series `{name}` {:?} appears twice", sample.labels));
@@ -621,6 +704,38 @@ mod tests {
             "h_count 0\n",
         ] {
             assert!(read_histogram(Format::Prometheus, bad).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    #[test]
+    fn openmetrics_exemplars_are_read_where_the_format_allows_them() {
+        let text =
+            "# HELP a Counted.\n# TYPE a counter\na_total 2 # {trace_id=\"4b\\\"f\"} 2 1700000000.125\n\
+                    # HELP h H.\n# TYPE h histogram\nh_bucket{le=\"1\"} 1 # {} 0.5\nh_bucket{le=\"+Inf\"} 1\n\
+                    h_count 1\nh_sum 0.5\n# EOF\n";
+        let families = read(Format::OpenMetrics, text).unwrap_or_else(|error| panic!("{error}"));
+        let counted = families[0].samples[0].exemplar.as_ref().expect("the counter's exemplar");
+        assert_eq!(counted.labels, [("trace_id".to_owned(), "4b\"f".to_owned())]);
+        assert_eq!((counted.value, counted.timestamp), (2.0, Some(1_700_000_000.125)));
+        let bucket = families[1].samples[0].exemplar.as_ref().expect("the bucket's exemplar");
+        assert_eq!((bucket.labels.len(), bucket.value, bucket.timestamp), (0, 0.5, None));
+        let too_long = "x".repeat(124);
+        for bad in [
+            // Text 0.0.4 has no exemplars.
+            (Format::Prometheus, "# HELP a A.\n# TYPE a counter\na 2 # {t=\"1\"} 2\n".to_owned()),
+            // Nor have gauges, or a histogram's count.
+            (Format::OpenMetrics, "# HELP g G.\n# TYPE g gauge\ng 2 # {t=\"1\"} 2\n# EOF\n".to_owned()),
+            (
+                Format::OpenMetrics,
+                "# HELP h H.\n# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_count 1 # {t=\"1\"} 1\nh_sum 1\n# EOF\n"
+                    .to_owned(),
+            ),
+            (Format::OpenMetrics, format!("# HELP a A.\n# TYPE a counter\na_total 2 # {{trace={too_long:?}}} 2\n# EOF\n")),
+            (Format::OpenMetrics, "# HELP a A.\n# TYPE a counter\na_total 2 # trace 2\n# EOF\n".to_owned()),
+            (Format::OpenMetrics, "# HELP a A.\n# TYPE a counter\na_total 2 # {t=\"1\"}\n# EOF\n".to_owned()),
+            (Format::OpenMetrics, "# HELP a A.\n# TYPE a counter\na_total 2 # {t=\"1\"} 2 NaN\n# EOF\n".to_owned()),
+        ] {
+            assert!(read(bad.0, &bad.1).is_err(), "{:?} accepted {:?}", bad.0, bad.1);
         }
     }
 }
