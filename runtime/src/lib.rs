@@ -69,7 +69,7 @@ pub use serving::axum;
 pub use catalog::{catalog, Catalog, CatalogLabel, CatalogMetric};
 pub use collect::{CallbackValue, CollectedValues, Collector};
 pub use exposition::{render, render_for_accept, Format};
-pub use family::{CollectError, Family, Group, Meta, MetricType, Number, Sample};
+pub use family::{BucketSpan, CollectError, Family, Group, Meta, MetricType, NativeBuckets, Number, Sample};
 pub use functions::CallResult;
 pub use instruments::{
     Counter, CounterSeries, FloatCounter, FloatCounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries,
@@ -242,7 +242,10 @@ pub mod __private {
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
         TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
-    pub use crate::instruments::{storage_cells, GroupStorage, Instrument, SeriesBudgetMessage};
+    pub use crate::instruments::{
+        native_series_per_label_set, storage_cells, GroupStorage, Instrument, NativeConfig,
+        SeriesBudgetMessage,
+    };
     pub use crate::labels::__split_index;
     pub use crate::registry::{Registration, REGISTRY};
     pub use crate::storage::Cells;

@@ -7,6 +7,7 @@ mod counter;
 mod gauge;
 mod histogram;
 mod info;
+mod native;
 mod state_set;
 mod summary;
 #[cfg(test)]
@@ -18,6 +19,7 @@ pub use gauge::{Gauge, GaugeSeries, InProgress};
 pub(crate) use histogram::HISTOGRAM_CELLS;
 pub use histogram::{Histogram, HistogramSeries, HistogramTimer, DEFAULT_BUCKETS};
 pub use info::Info;
+pub use native::NativeConfig;
 pub use state_set::StateSet;
 pub use summary::{Summary, SummarySeries};
 
@@ -46,6 +48,16 @@ pub trait Instrument {
     const SERIES: usize;
     /// The cells of one series.
     const CELLS: SeriesCells;
+}
+
+/// The series a scrape shows per label combination of a histogram with `buckets`
+/// bounds and native buckets, at most `native_max_buckets` of them: one per bound,
+/// `+Inf`, `_count` and `_sum` in the text formats, and each native bucket in the
+/// protobuf one. The one formula of the series budget (checked at compile time) and the
+/// catalog's counts of native histograms.
+#[doc(hidden)]
+pub const fn native_series_per_label_set(buckets: usize, native_max_buckets: usize) -> usize {
+    buckets + 3 + native_max_buckets
 }
 
 /// The number of cells a `static` must hold for instrument type `T` with `buckets`

@@ -5,6 +5,7 @@
 
 pub(crate) mod float_cell;
 pub(crate) mod fork;
+pub(crate) mod native;
 pub(crate) mod patience;
 pub(crate) mod race_once;
 pub(crate) mod seqlock;
