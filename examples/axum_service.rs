@@ -1,5 +1,6 @@
-//! The shop as an axum web service: every route timed, counted and tracked by a bounded
-//! `route` label, and `/metrics` served by `metricsmith::axum::router()` on the same port.
+//! The shop as an axum web service: every request recorded by `metricsmith::axum::layer()`
+//! under its method, route template and status code (OpenTelemetry's HTTP server metrics),
+//! and `/metrics` served by `metricsmith::axum::router()` on the same port.
 //!
 //! ```text
 //! cargo run --example axum_service [-- --addr HOST:PORT]

@@ -1,86 +1,70 @@
-//! The shop as an axum web service, from the Python guides' FastAPI app: every route is
-//! timed, counted by status class and tracked while in progress, with the route as a
-//! label — a [`Route`] enum, so a path parameter (`/orders/17`) or a scanner's random
-//! URLs can never become new series. `/metrics` is `metricsmith::axum::router()`.
+//! The shop as an axum web service, from the Python guides' FastAPI app: every request
+//! is recorded by one line, `.layer(metricsmith::axum::layer())`, into OpenTelemetry's
+//! HTTP server families `http_server_request_duration_seconds{http_request_method,
+//! http_route, http_response_status_code}` and `http_server_active_requests`. The route is
+//! the router's template (`/orders/{id}`), so a path parameter (`/orders/17`) or a
+//! scanner's random URLs can never become new series: paths no route matches are all
+//! `_UNMATCHED`. `/metrics` is `metricsmith::axum::router()`.
 //!
-//! | route | label | does |
-//! | --- | --- | --- |
-//! | `GET /` | `index` | says what is here |
-//! | `POST /orders` | `place_order` | queues a random order (`202`) |
-//! | `POST /orders/process` | `process_order` | charges the next order (`200`), `409` when none waits |
-//! | `GET /orders/{id}` | `get_order` | a processed order (`200`), or `404`; `400` for a non-number |
-//! | anything else | `not_found` | `404` |
-//! | `GET /metrics` | — | the exposition (not itself recorded) |
+//! | route | does |
+//! | --- | --- |
+//! | `GET /` | says what is here |
+//! | `POST /orders` | queues a random order (`202`) |
+//! | `POST /orders/process` | charges the next order (`200`), `409` when none waits |
+//! | `GET /orders/{id}` | a processed order (`200`), or `404`; `400` for a non-number |
+//! | anything else | `404`, route `_UNMATCHED` |
+//! | `GET /metrics` | the exposition (recorded like any route) |
+//!
+//! The fully static alternative, where every series exists at 0 from start-up and the
+//! series budget is exact at compile time, is an enum of the routes with a middleware
+//! per route, timed and tracked by `#[timed]` and `#[in_flight]`:
+//!
+//! ```
+//! use axum::extract::Request;
+//! use axum::middleware::{from_fn, Next};
+//! use axum::response::Response;
+//! use axum::routing::{any, get, MethodRouter};
+//! use axum::Router;
+//! use metricsmith::{in_flight, metric, timed, Gauge, Histogram, LabelValue};
+//!
+//! #[derive(LabelValue, Clone, Copy)]
+//! enum Route { Index, GetOrder, NotFound }
+//!
+//! /// HTTP request latency, by route.
+//! #[metric(buckets = [0.001, 0.01, 0.1, 1.0])]
+//! static ROUTE_REQUEST_DURATION_SECONDS: Histogram<Route>;
+//!
+//! /// HTTP requests being answered right now, by route.
+//! #[metric]
+//! static ROUTE_REQUESTS_IN_PROGRESS: Gauge<Route>;
+//!
+//! #[timed(metric = ROUTE_REQUEST_DURATION_SECONDS, labels(route = route))]
+//! #[in_flight(metric = ROUTE_REQUESTS_IN_PROGRESS, labels(route = route))]
+//! async fn observe(route: Route, request: Request, next: Next) -> Response {
+//!     next.run(request).await
+//! }
+//!
+//! /// `method_router` with every request observed under `route`.
+//! fn observed(route: Route, method_router: MethodRouter) -> MethodRouter {
+//!     method_router.layer(from_fn(move |request: Request, next: Next| observe(route, request, next)))
+//! }
+//!
+//! let app: Router = Router::new()
+//!     .route("/", observed(Route::Index, get(|| async { "index" })))
+//!     .route("/orders/{id}", observed(Route::GetOrder, get(|| async { "an order" })))
+//!     .fallback_service(observed(Route::NotFound, any(|| async { "not found" })));
+//! # let _ = app;
+//! ```
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::middleware::{from_fn, Next};
-use axum::response::Response;
-use axum::routing::{any, get, post, MethodRouter};
+use axum::routing::{get, post};
 use axum::Router;
-use metricsmith::{in_flight, metric, timed, Counter, Gauge, Histogram, LabelValue};
+use metricsmith::LabelValue;
 
 use crate::shop::{self, Dice, Order, Outcome};
-
-/// The service's routes, as the `route` label.
-#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
-#[label(name = "route")]
-pub enum Route {
-    /// `GET /`.
-    Index,
-    /// `POST /orders`.
-    PlaceOrder,
-    /// `POST /orders/process`.
-    ProcessOrder,
-    /// `GET /orders/{id}`.
-    GetOrder,
-    /// Every path no route matches.
-    NotFound,
-}
-
-/// The class of a response's status code, as the `status` label.
-#[derive(LabelValue, Clone, Copy, Debug, PartialEq, Eq)]
-#[label(name = "status")]
-pub enum StatusClass {
-    /// `1xx` and `2xx`.
-    #[label(rename = "2xx")]
-    Success,
-    /// `3xx`.
-    #[label(rename = "3xx")]
-    Redirection,
-    /// `4xx`.
-    #[label(rename = "4xx")]
-    ClientError,
-    /// `5xx`.
-    #[label(rename = "5xx")]
-    ServerError,
-}
-
-impl StatusClass {
-    /// The class of `status`.
-    pub fn of(status: StatusCode) -> StatusClass {
-        match status.as_u16() {
-            ..=299 => StatusClass::Success,
-            300..=399 => StatusClass::Redirection,
-            400..=499 => StatusClass::ClientError,
-            _ => StatusClass::ServerError,
-        }
-    }
-}
-
-/// HTTP requests answered, by route and status class.
-#[metric]
-pub static HTTP_REQUESTS_TOTAL: Counter<(Route, StatusClass)>;
-
-/// HTTP request latency, by route.
-#[metric(buckets = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0])]
-pub static HTTP_REQUEST_DURATION_SECONDS: Histogram<Route>;
-
-/// HTTP requests being answered right now, by route.
-#[metric]
-pub static HTTP_REQUESTS_IN_PROGRESS: Gauge<Route>;
 
 /// What the handlers share: the order source and the processed orders.
 #[derive(Debug)]
@@ -94,36 +78,18 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The service: the routes above, each observed under its [`Route`], and `/metrics`.
+/// The service: the routes above and `/metrics`, every request recorded by the layer.
 pub fn app() -> Router {
     let state = Arc::new(Shop { dice: Mutex::new(Dice::new(0x0eb)), processed: Mutex::new(Vec::new()) });
     Router::new()
-        .route("/", observed(Route::Index, get(index)))
-        .route("/orders", observed(Route::PlaceOrder, post(place_order)))
-        .route("/orders/process", observed(Route::ProcessOrder, post(process_order)))
-        .route("/orders/{id}", observed(Route::GetOrder, get(get_order)))
-        .fallback_service(observed::<()>(Route::NotFound, any(not_found)))
+        .route("/", get(index))
+        .route("/orders", post(place_order))
+        .route("/orders/process", post(process_order))
+        .route("/orders/{id}", get(get_order))
         .with_state(state)
         .merge(metricsmith::axum::router())
-}
-
-/// `method_router` with every request observed under `route`, extraction failures
-/// (such as `400` for `/orders/abc`) included.
-fn observed<S: Clone + Send + Sync + 'static>(
-    route: Route,
-    method_router: MethodRouter<S>,
-) -> MethodRouter<S> {
-    method_router.layer(from_fn(move |request: Request, next: Next| observe(route, request, next)))
-}
-
-/// Times the request into `http_request_duration_seconds{route}`, tracks it in
-/// `http_requests_in_progress{route}` and counts its response's status class.
-#[timed(metric = HTTP_REQUEST_DURATION_SECONDS, labels(route = route))]
-#[in_flight(metric = HTTP_REQUESTS_IN_PROGRESS, labels(route = route))]
-async fn observe(route: Route, request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    HTTP_REQUESTS_TOTAL.labels((route, StatusClass::of(response.status()))).inc();
-    response
+        // Last, so it sees every route and the fallback.
+        .layer(metricsmith::axum::layer())
 }
 
 async fn index() -> &'static str {
@@ -153,8 +119,4 @@ async fn get_order(State(shop): State<Arc<Shop>>, Path(id): Path<usize>) -> (Sta
         ),
         None => (StatusCode::NOT_FOUND, format!("no order {id}\n")),
     }
-}
-
-async fn not_found() -> (StatusCode, &'static str) {
-    (StatusCode::NOT_FOUND, "not found\n")
 }

@@ -51,6 +51,15 @@ fn label_value_with_rename_and_label_name() {
 }
 
 #[test]
+fn label_value_registered_at_run_time() {
+    let input = derive_input(quote! {
+        #[label(name = "tenant", capacity = 32)]
+        struct Tenant(metricsmith::RuntimeValue);
+    });
+    insta::assert_snapshot!(pretty(crate::label_value::derive(input)));
+}
+
+#[test]
 fn metric_group() {
     let input = derive_input(quote! {
         #[metrics(prefix = "shop")]

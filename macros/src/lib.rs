@@ -25,34 +25,36 @@ mod options;
 
 use proc_macro::TokenStream;
 
-/// Declares an instrument on a body-less `static` (see `metricsmith::metric`).
+/// `#[metric]`, implemented here and documented, with every option and examples, where
+/// `metricsmith` re-exports it.
 #[proc_macro_attribute]
 pub fn metric(args: TokenStream, item: TokenStream) -> TokenStream {
     metric::expand(args.into(), item.into()).into()
 }
 
-/// Records the duration of every call of a function, method or `impl` block's methods
-/// (see `metricsmith::timed`).
+/// `#[timed]`, implemented here and documented, with every option and examples, where
+/// `metricsmith` re-exports it.
 #[proc_macro_attribute]
 pub fn timed(args: TokenStream, item: TokenStream) -> TokenStream {
     function::expand(function::Kind::Timed, args.into(), item.into()).into()
 }
 
-/// Counts every call of a function, method or `impl` block's methods, by result
-/// (see `metricsmith::counted`).
+/// `#[counted]`, implemented here and documented, with every option and examples,
+/// where `metricsmith` re-exports it.
 #[proc_macro_attribute]
 pub fn counted(args: TokenStream, item: TokenStream) -> TokenStream {
     function::expand(function::Kind::Counted, args.into(), item.into()).into()
 }
 
-/// Tracks the calls in progress of a function, method or `impl` block's methods
-/// (see `metricsmith::in_flight`).
+/// `#[in_flight]`, implemented here and documented, with every option and examples,
+/// where `metricsmith` re-exports it.
 #[proc_macro_attribute]
 pub fn in_flight(args: TokenStream, item: TokenStream) -> TokenStream {
     function::expand(function::Kind::InFlight, args.into(), item.into()).into()
 }
 
-/// Derives `LabelValue` for a fieldless enum (see `metricsmith::LabelValue`).
+/// `derive(LabelValue)`, implemented here and documented, with every option and
+/// examples, where `metricsmith` re-exports it.
 #[proc_macro_derive(LabelValue, attributes(label))]
 pub fn derive_label_value(item: TokenStream) -> TokenStream {
     match syn::parse(item) {
@@ -61,7 +63,8 @@ pub fn derive_label_value(item: TokenStream) -> TokenStream {
     }
 }
 
-/// Derives `LabelSet` for a struct of label values (see `metricsmith::LabelSet`).
+/// `derive(LabelSet)`, implemented here and documented, with every option and examples,
+/// where `metricsmith` re-exports it.
 #[proc_macro_derive(LabelSet, attributes(label))]
 pub fn derive_label_set(item: TokenStream) -> TokenStream {
     match syn::parse(item) {
@@ -70,7 +73,8 @@ pub fn derive_label_set(item: TokenStream) -> TokenStream {
     }
 }
 
-/// Derives a metric group for a struct of instruments (see `metricsmith::Metrics`).
+/// `derive(Metrics)`, implemented here and documented, with every option and examples,
+/// where `metricsmith` re-exports it.
 #[proc_macro_derive(Metrics, attributes(metrics, metric))]
 pub fn derive_metrics(item: TokenStream) -> TokenStream {
     match syn::parse(item) {

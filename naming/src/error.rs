@@ -21,7 +21,7 @@ use std::fmt;
 ///     "counter `orders_processed` must end in `_total`: rename the static to `ORDERS_PROCESSED_TOTAL`"
 /// );
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct NamingError {
     problem: String,
     fix: Fix,
@@ -117,6 +117,13 @@ impl fmt::Display for NamingError {
     }
 }
 
+/// The message, as [`Display`](fmt::Display) writes it: what `unwrap()` and `?` print.
+impl fmt::Debug for NamingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 impl std::error::Error for NamingError {}
 
 #[cfg(test)]
@@ -154,6 +161,7 @@ mod tests {
             "counter `x` is wrong: record seconds and write `prefix = \"shop_wait_seconds_total\"`"
         );
         assert_eq!(error.to_string(), error.render(RenameAs::Name));
+        assert_eq!(format!("{error:?}"), error.to_string());
         assert_eq!(error.suggestion(), Some("shop_wait_seconds_total"));
     }
 

@@ -8,7 +8,8 @@ use std::sync::atomic::Ordering::Relaxed;
 use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::functions::{COUNTED, COUNTED_META, IN_FLIGHT, IN_FLIGHT_META, TIMED, TIMED_META};
 use crate::registry::{registry, Registered, Registration, REGISTRY};
-use crate::rejections::RejectedValues;
+use crate::rejections;
+use crate::storage::created;
 use crate::storage::race_once::RaceOnce;
 
 static REJECTED_META: Meta = Meta {
@@ -18,6 +19,28 @@ static REJECTED_META: Meta = Meta {
     line: line!(),
     module: module_path!(),
 };
+
+/// `metricsmith_rejected_values_total{kind}`: one series per kind of rejection.
+struct RejectedValues;
+
+impl Family for RejectedValues {
+    fn metric_type(&self) -> MetricType {
+        MetricType::Counter
+    }
+    fn label_names(&self, _: &'static str, out: &mut Vec<&'static str>) {
+        out.push("kind");
+    }
+    fn series_count(&self) -> usize {
+        rejections::KINDS.len()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        out.extend(rejections::KINDS.get(series));
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        out.value = rejections::count(series).map(Number::Int);
+        out.created = created::counting_since();
+    }
+}
 
 /// Collect failures per scrape-time family: one series per family whose values are read
 /// at scrape time (so none, and no output, when there is no such family).
@@ -51,6 +74,7 @@ impl Family for CollectFailures {
     fn read(&self, series: usize, out: &mut Sample) {
         if let Some(metric) = self.families().get(series) {
             out.value = Some(Number::Int(metric.collect_failures.load(Relaxed)));
+            out.created = created::counting_since();
         }
     }
 }
@@ -88,7 +112,10 @@ mod entries {
 
     #[cfg(all(feature = "process", target_os = "linux"))]
     #[linkme::distributed_slice(REGISTRY)]
-    static PROCESS: Registration = Registration::Group(&crate::integrations::process::PROCESS);
+    static PROCESS: Registration = Registration::Group {
+        group: &crate::integrations::process::PROCESS,
+        declared_by: &crate::registry::GroupStatic { name: "PROCESS", file: file!(), line: line!() },
+    };
 }
 
 #[cfg(test)]

@@ -1,6 +1,21 @@
 //! The registry's view of an instrument: an object-safe family of series.
 
+use std::time::SystemTime;
 use std::vec::Vec;
+
+/// `Debug` for public error types as their `Display`: `.expect()`, `unwrap()` and `?`
+/// from `main` print `Debug`, and the explanation and the fix are in the message, not in
+/// a variant's fields.
+macro_rules! debug_as_display {
+    ($($error:ty),+) => {$(
+        impl ::std::fmt::Debug for $error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(self, f)
+            }
+        }
+    )+};
+}
+pub(crate) use debug_as_display;
 
 /// The type of a metric family, as the exposition formats name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,7 +85,14 @@ impl Number {
 
 /// One series' values, filled in by [`Family::read`]. Reused across series and scrapes
 /// so reading allocates nothing after the first scrape.
+///
+/// Each exposition format takes what it can carry: the text formats leave out what they
+/// have no syntax for (created timestamps in text 0.0.4). New kinds of values (a native
+/// histogram's exponential buckets) arrive as new fields, so the struct is
+/// `#[non_exhaustive]`: a family fills the fields it has and leaves the others as
+/// cleared.
 #[derive(Debug, Default, Clone)]
+#[non_exhaustive]
 pub struct Sample {
     /// The value of a counter, gauge, info or state-set series.
     pub value: Option<Number>,
@@ -80,9 +102,14 @@ pub struct Sample {
     pub count: u64,
     /// Histogram and summary: sum of observations.
     pub sum: f64,
+    /// Counter, histogram and summary: since when the series has been counting from 0,
+    /// or `None` when unknown (values read at scrape time from elsewhere). The protobuf
+    /// format always carries it; OpenMetrics as a `_created` line when asked
+    /// ([`RenderOptions::with_created_timestamps`](crate::RenderOptions::with_created_timestamps)).
+    pub created: Option<SystemTime>,
     /// Histogram with native buckets: see [`native`](Self::native).
-    native: NativeBuckets,
-    has_native: bool,
+    pub(crate) native: NativeBuckets,
+    pub(crate) has_native: bool,
     /// Where reading native buckets works (`instruments::native`).
     pub(crate) native_scratch: NativeScratch,
 }
@@ -104,6 +131,7 @@ impl Sample {
         self.count = 0;
         self.sum = 0.0;
         self.has_native = false;
+        self.created = None;
     }
 
     /// The native (exponential) buckets of a histogram that has them
@@ -232,15 +260,32 @@ pub struct BucketSpan {
 /// A family of series with a fixed label layout: what the registry renders.
 ///
 /// Implemented by every instrument type; `#[metric]` registers instruments through it.
-/// Series are numbered `0..series_count()`.
+/// Series are numbered `0..series_count()`. Every one exists from the start, unless the
+/// family's labels have values registered at run time: then a series exists (at 0) from
+/// the moment its values do, and the formats leave out the ones that do not yet
+/// ([`series_exists`](Self::series_exists)).
 pub trait Family: Sync {
     /// The exposition type.
     fn metric_type(&self) -> MetricType;
     /// Appends the label names; `metric_name` is given because a state set labels its
     /// states with the metric's own name, as OpenMetrics prescribes.
     fn label_names(&self, metric_name: &'static str, out: &mut Vec<&'static str>);
-    /// The number of series, fixed for the life of the program.
+    /// The number of series, fixed for the life of the program (with labels whose
+    /// values are registered at run time, the most there can be).
     fn series_count(&self) -> usize;
+    /// Whether `series` exists now; the formats, the catalog and the registry's checks
+    /// leave out the ones that do not. Always `true` unless the family's labels have
+    /// values registered at run time, when it turns `true` with the registration of the
+    /// series' last value (and stays so).
+    fn series_exists(&self, _series: usize) -> bool {
+        true
+    }
+    /// `None` when every series exists from the start; otherwise a count that grows
+    /// whenever a series comes into existence, so the formats know when to render the
+    /// family's label text anew.
+    fn series_generation(&self) -> Option<usize> {
+        None
+    }
     /// Appends the label values of `series`, in label-name order.
     fn label_values(&self, series: usize, out: &mut Vec<&'static str>);
     /// Histogram bucket upper bounds (without `+Inf`); empty for other types.
@@ -296,7 +341,7 @@ pub trait Family: Sync {
 /// assert_eq!(parse("x").unwrap_err().to_string(), "invalid float literal");
 /// assert_eq!(CollectError::new("queue service unreachable").to_string(), "queue service unreachable");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CollectError {
     message: String,
 }
@@ -313,6 +358,8 @@ impl std::fmt::Display for CollectError {
         f.write_str(&self.message)
     }
 }
+
+debug_as_display!(CollectError);
 
 impl<E: std::error::Error> From<E> for CollectError {
     fn from(error: E) -> Self {

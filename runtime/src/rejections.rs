@@ -1,12 +1,11 @@
 //! Values the instruments refused to record, counted by kind, so that a loss is visible
 //! on the dashboard (`metricsmith_rejected_values_total{kind}`) instead of silent.
 //!
-//! A leaf of the recording path: the instruments call [`record`], which bumps a plain
-//! atomic count. The counts are exposed as a [`Family`] that `builtin` registers.
+//! The bottom leaf of the recording path: the instruments and the label values
+//! registered at run time call [`record`], which bumps a plain atomic count. `builtin`
+//! exposes the counts as a family.
 
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
-
-use crate::family::{Family, MetricType, Number, Sample};
 
 /// Why a value was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,10 +34,16 @@ pub(crate) enum Rejection {
     /// A family left out of every scrape because a hand-written label set or family gave
     /// names or values the formats cannot carry (counted once per family).
     InvalidFamily,
+    /// A label value registered at run time past its type's capacity: recorded under the
+    /// overflow value `_OTHER` instead (counted per lookup).
+    LabelValueOverflow,
+    /// A label value registered at run time that is empty, too long or not UTF-8:
+    /// recorded under the overflow value `_OTHER` instead (counted per lookup).
+    InvalidLabelValue,
 }
 
 /// The `kind` label values, in [`Rejection`] order.
-const KINDS: [&str; 9] = [
+pub(crate) const KINDS: [&str; 11] = [
     "nan_observation",
     "negative_observation",
     "invalid_counter_increment",
@@ -48,6 +53,8 @@ const KINDS: [&str; 9] = [
     "dropped_exemplar",
     "inconsistent_snapshot",
     "invalid_family",
+    "label_value_overflow",
+    "invalid_label_value",
 ];
 
 /// Rejections so far, by kind. Rejections are rare, so one shared cell per kind is enough.
@@ -58,27 +65,9 @@ pub(crate) fn record(rejection: Rejection) {
     COUNTS[rejection as usize].fetch_add(1, Relaxed);
 }
 
-/// `metricsmith_rejected_values_total{kind}`: one series per [`Rejection`].
-pub(crate) struct RejectedValues;
-
-impl Family for RejectedValues {
-    fn metric_type(&self) -> MetricType {
-        MetricType::Counter
-    }
-    fn label_names(&self, _: &'static str, out: &mut Vec<&'static str>) {
-        out.push("kind");
-    }
-    fn series_count(&self) -> usize {
-        KINDS.len()
-    }
-    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
-        out.extend(KINDS.get(series));
-    }
-    fn read(&self, series: usize, out: &mut Sample) {
-        if let Some(count) = COUNTS.get(series) {
-            out.value = Some(Number::Int(count.load(Relaxed)));
-        }
-    }
+/// How many values of the kind `KINDS[kind]` were rejected so far.
+pub(crate) fn count(kind: usize) -> Option<u64> {
+    COUNTS.get(kind).map(|count| count.load(Relaxed))
 }
 
 /// Exclusive use of the rejection counts by one unit test.

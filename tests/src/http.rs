@@ -89,13 +89,105 @@ pub fn content_length(head: &str) -> usize {
         .expect("a numeric Content-Length")
 }
 
+/// The `Content-Length` of a lower-cased message head, 0 without one.
+pub fn content_length_or_zero(head: &str) -> usize {
+    head.lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|length| length.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// Whether HEAD reports GET's length in one of up to 20 rounds of GET, HEAD, GET, where
 /// `round` returns the three lengths. Metrics (other tests' instruments, the process
 /// metrics) move between requests, so one round where all three agree is the proof; a
 /// HEAD whose length is wrong never agrees.
-pub fn head_length_matches_get(mut round: impl FnMut() -> (usize, usize, usize)) -> bool {
+pub fn head_length_matches_get(round: impl FnMut() -> (usize, usize, usize)) -> bool {
+    agrees_in_some_round(round)
+}
+
+/// Whether, in one of up to 20 rounds, the middle one of three answers equals the
+/// first while nothing moved (the first equals the last): the way to compare two kinds
+/// of answer from a registry whose values move between requests.
+pub fn agrees_in_some_round<T: PartialEq>(mut round: impl FnMut() -> (T, T, T)) -> bool {
     (0..20).any(|_| {
-        let (before, head, after) = round();
-        before == after && head == before
+        let (before, middle, after) = round();
+        before == after && middle == before
     })
+}
+
+/// Splits a stream of responses (pipelined on one connection) into status codes and
+/// bodies; every response must carry a `Content-Length`.
+///
+/// # Panics
+///
+/// When the bytes end inside a response, or a head has no status or length.
+pub fn split_responses(mut received: &[u8]) -> Vec<(u16, Vec<u8>)> {
+    let mut responses = Vec::new();
+    while !received.is_empty() {
+        let end =
+            received.windows(4).position(|window| window == b"\r\n\r\n").expect("a complete response head");
+        let (status, head, _) = parse_raw(&received[..end + 4]);
+        let length = content_length(&head);
+        let body = received.get(end + 4..end + 4 + length).expect("a complete response body");
+        responses.push((status, body.to_vec()));
+        received = &received[end + 4 + length..];
+    }
+    responses
+}
+
+/// Reads exactly one response (with a `Content-Length`) from a connection that stays
+/// open, and returns its status, lower-cased head and body.
+///
+/// # Panics
+///
+/// When the connection closes or the read times out before the response is complete.
+pub fn read_one_response(stream: &mut TcpStream) -> (u16, String, Vec<u8>) {
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        if let Some(end) = received.windows(4).position(|window| window == b"\r\n\r\n") {
+            let (status, head, _) = parse_raw(&received[..end + 4]);
+            let length = content_length(&head);
+            if received.len() >= end + 4 + length {
+                assert_eq!(received.len(), end + 4 + length, "more than one response arrived");
+                return (status, head, received[end + 4..].to_vec());
+            }
+        }
+        match stream.read(&mut buffer) {
+            Ok(0) => {
+                panic!("the connection closed inside a response: {:?}", String::from_utf8_lossy(&received))
+            }
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => panic!("no complete response: {error}"),
+        }
+    }
+}
+
+/// A text scrape with the values of the process collector's series cut off (the rest of
+/// each line kept): resident memory and CPU time move with every allocation and clock
+/// tick of any thread, so two scrapes are only comparable byte for byte without them.
+pub fn steady(scrape: &[u8]) -> Vec<u8> {
+    let mut kept = Vec::with_capacity(scrape.len());
+    for line in scrape.split_inclusive(|byte| *byte == b'\n') {
+        match line.iter().rposition(|byte| *byte == b' ') {
+            Some(space) if line.starts_with(b"process_") => {
+                kept.extend_from_slice(&line[..space]);
+                kept.push(b'\n');
+            }
+            _ => kept.extend_from_slice(line),
+        }
+    }
+    kept
+}
+
+/// The body of a gzip-compressed answer, inflated.
+///
+/// # Panics
+///
+/// When `compressed` is not one whole gzip member.
+pub fn gunzip(compressed: &[u8]) -> Vec<u8> {
+    let mut inflated = Vec::new();
+    flate2::read::GzDecoder::new(compressed).read_to_end(&mut inflated).expect("a whole gzip stream");
+    inflated
 }

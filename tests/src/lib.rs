@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use metricsmith_examples::shop::{self, Dice, Order};
 
 pub mod http;
+pub mod protobuf;
 pub mod reader;
 pub mod wide;
 
@@ -56,6 +57,8 @@ pub enum Tool {
     /// `prometheus-pushgateway` from the Debian package of that name (`pushgateway`
     /// elsewhere).
     Pushgateway,
+    /// `curl`, a client that decompresses what it asked to be compressed.
+    Curl,
 }
 
 impl Tool {
@@ -66,6 +69,7 @@ impl Tool {
             Tool::Prometheus => "prometheus",
             Tool::PythonClient => "python3 with prometheus_client",
             Tool::Pushgateway => "prometheus-pushgateway",
+            Tool::Curl => "curl",
         }
     }
 
@@ -75,6 +79,7 @@ impl Tool {
             Tool::Promtool | Tool::Prometheus => "apt-get install prometheus",
             Tool::PythonClient => "pip install prometheus_client",
             Tool::Pushgateway => "apt-get install prometheus-pushgateway",
+            Tool::Curl => "apt-get install curl",
         }
     }
 
@@ -84,6 +89,7 @@ impl Tool {
         static PROMETHEUS: OnceLock<Option<PathBuf>> = OnceLock::new();
         static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
         static PUSHGATEWAY: OnceLock<Option<PathBuf>> = OnceLock::new();
+        static CURL: OnceLock<Option<PathBuf>> = OnceLock::new();
         match self {
             Tool::Promtool => PROMTOOL.get_or_init(|| find_on_path("promtool")),
             Tool::Prometheus => PROMETHEUS.get_or_init(|| find_on_path("prometheus")),
@@ -100,6 +106,7 @@ impl Tool {
             }),
             Tool::Pushgateway => PUSHGATEWAY
                 .get_or_init(|| ["prometheus-pushgateway", "pushgateway"].into_iter().find_map(find_on_path)),
+            Tool::Curl => CURL.get_or_init(|| find_on_path("curl")),
         }
         .clone()
     }
@@ -447,7 +454,7 @@ impl PrometheusServer {
     ///
     /// When it does not start (with its log).
     pub fn start(binary: &Path, target: SocketAddr) -> Self {
-        Self::start_configured(binary, target, "", None)
+        Self::start_configured(binary, target, "", None, &[])
     }
 
     /// Starts `binary` scraping `http://target/metrics`, evaluating `rules` (the YAML of
@@ -457,7 +464,7 @@ impl PrometheusServer {
     ///
     /// When it does not start (with its log).
     pub fn start_with_rules(binary: &Path, target: SocketAddr, rules: Option<&str>) -> Self {
-        Self::start_configured(binary, target, "", rules)
+        Self::start_configured(binary, target, "", rules, &[])
     }
 
     /// Like [`start`](Self::start), with more settings for the scrape job: YAML lines
@@ -467,15 +474,32 @@ impl PrometheusServer {
     ///
     /// When it does not start (with its log).
     pub fn start_with(binary: &Path, target: SocketAddr, job_settings: &str) -> Self {
-        Self::start_configured(binary, target, job_settings, None)
+        Self::start_configured(binary, target, job_settings, None, &[])
     }
 
-    /// The scrape job's extra `job_settings` and the optional `rules` file together.
+    /// Like [`start`](Self::start), with `--enable-feature` flags: `native-histograms`
+    /// makes 2.42 ask for the protobuf format.
     ///
     /// # Panics
     ///
     /// When it does not start (with its log).
-    fn start_configured(binary: &Path, target: SocketAddr, job_settings: &str, rules: Option<&str>) -> Self {
+    pub fn start_with_features(binary: &Path, target: SocketAddr, features: &[&str]) -> Self {
+        Self::start_configured(binary, target, "", None, features)
+    }
+
+    /// The scrape job's extra `job_settings`, the optional `rules` file and feature flags
+    /// together.
+    ///
+    /// # Panics
+    ///
+    /// When it does not start (with its log).
+    fn start_configured(
+        binary: &Path,
+        target: SocketAddr,
+        job_settings: &str,
+        rules: Option<&str>,
+        features: &[&str],
+    ) -> Self {
         assert!(target.ip().is_loopback(), "only loopback targets: {target}");
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("prometheus.yml");
@@ -497,13 +521,16 @@ impl PrometheusServer {
             ),
         )
         .expect("write prometheus.yml");
-        let args = [
+        let mut args = vec![
             format!("--config.file={}", config.display()),
             format!("--storage.tsdb.path={}", dir.path().join("data").display()),
             "--web.listen-address=127.0.0.1:0".to_owned(),
             // Info, for the line that says where it listens.
             "--log.level=info".to_owned(),
         ];
+        if !features.is_empty() {
+            args.push(format!("--enable-feature={}", features.join(",")));
+        }
         let log = dir.path().join("prometheus.log");
         let mut child = spawn_logged(binary, &args, &log);
         let addr = listening_address(&mut child, &log, PROMETHEUS_PATIENCE);
@@ -660,6 +687,114 @@ impl RefusingPort {
     pub fn port(&self) -> u16 {
         self.port
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Watching HTTP on the wire
+
+/// The HTTP heads that passed through a [`RecordingProxy`], in order, lower-cased.
+#[derive(Clone, Debug, Default)]
+pub struct Heads {
+    /// Request heads, client to server.
+    pub requests: Vec<String>,
+    /// Response heads, server to client.
+    pub responses: Vec<String>,
+}
+
+/// A loopback TCP proxy in front of an HTTP server that keeps a copy of every request
+/// and response head passing through (bodies are passed on and skipped by their
+/// `Content-Length`), so a test can see what a client such as Prometheus asked for and
+/// was sent: its `Accept` header, the answer's `Content-Type` and `Content-Encoding`.
+/// For clients that send no `HEAD` requests, whose answers have a length but no body.
+/// It stops accepting when dropped; open connections end when either side closes.
+pub struct RecordingProxy {
+    addr: SocketAddr,
+    heads: std::sync::Arc<std::sync::Mutex<Heads>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl RecordingProxy {
+    /// Listens on a free loopback port and forwards every connection to `target`.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be had, or `target` is not loopback.
+    pub fn start(target: SocketAddr) -> Self {
+        assert!(target.ip().is_loopback(), "only loopback targets: {target}");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+        let addr = listener.local_addr().expect("local address");
+        let heads = std::sync::Arc::new(std::sync::Mutex::new(Heads::default()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (recorded, stopping) = (heads.clone(), stop.clone());
+        thread::spawn(move || {
+            for client in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let (Ok(client), Ok(server)) = (client, TcpStream::connect(target)) else { continue };
+                for (from, to, requests) in [(&client, &server, true), (&server, &client, false)] {
+                    let (Ok(from), Ok(to)) = (from.try_clone(), to.try_clone()) else { continue };
+                    let recorded = recorded.clone();
+                    thread::spawn(move || forward(from, to, &recorded, requests));
+                }
+            }
+        });
+        RecordingProxy { addr, heads, stop }
+    }
+
+    /// Where clients connect.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The heads recorded so far.
+    pub fn heads(&self) -> Heads {
+        self.heads.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+}
+
+impl Drop for RecordingProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop, which then sees the flag.
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+/// Copies `from` to `to` until either closes, recording each HTTP head on the way.
+fn forward(mut from: TcpStream, mut to: TcpStream, heads: &std::sync::Mutex<Heads>, requests: bool) {
+    use std::io::Read;
+    let mut buffer = [0u8; 16 * 1024];
+    // Bytes not yet passed over: the start of a head, or of a body to skip.
+    let mut pending: Vec<u8> = Vec::new();
+    // Bytes of the current message's body still to skip before the next head.
+    let mut body_left = 0usize;
+    while let Ok(read) = from.read(&mut buffer) {
+        if read == 0 || to.write_all(&buffer[..read]).is_err() {
+            break;
+        }
+        pending.extend_from_slice(&buffer[..read]);
+        loop {
+            let skipped = body_left.min(pending.len());
+            pending.drain(..skipped);
+            body_left -= skipped;
+            if body_left > 0 {
+                break;
+            }
+            let Some(end) = pending.windows(4).position(|window| window == b"\r\n\r\n") else { break };
+            let head = String::from_utf8_lossy(&pending[..end]).to_ascii_lowercase();
+            pending.drain(..end + 4);
+            body_left = http::content_length_or_zero(&head);
+            let mut recorded = heads.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if requests {
+                recorded.requests.push(head);
+            } else {
+                recorded.responses.push(head);
+            }
+        }
+    }
+    let _ = to.shutdown(std::net::Shutdown::Both);
+    let _ = from.shutdown(std::net::Shutdown::Both);
 }
 
 // ---------------------------------------------------------------------------------------

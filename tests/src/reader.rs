@@ -71,11 +71,11 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// Reads an exposition in `format`, strictly.
+/// Reads an exposition in `format` (one of the text formats), strictly.
 ///
 /// # Errors
 ///
-/// The first malformed line.
+/// The first malformed line; any protobuf input.
 pub fn read(format: Format, text: &str) -> Result<Vec<Family>, ReadError> {
     let body = match format {
         Format::Prometheus => text,
@@ -83,6 +83,7 @@ pub fn read(format: Format, text: &str) -> Result<Vec<Family>, ReadError> {
             line: 0,
             message: "OpenMetrics must end in `# EOF` and a line feed, with nothing after".into(),
         })?,
+        other => return Err(ReadError { line: 0, message: format!("{other:?} is not a text format") }),
     };
     if !body.is_empty() && !body.ends_with('\n') {
         return Err(ReadError { line: 0, message: "the last line has no line feed".into() });
@@ -231,7 +232,6 @@ impl Reader {
                 }
                 let kind = rest.ok_or("TYPE without a type")?;
                 let allowed: &[&str] = match format {
-                    Format::Prometheus => &["counter", "gauge", "histogram", "summary", "untyped"],
                     Format::OpenMetrics => &[
                         "counter",
                         "gauge",
@@ -242,6 +242,7 @@ impl Reader {
                         "summary",
                         "unknown",
                     ],
+                    _ => &["counter", "gauge", "histogram", "summary", "untyped"],
                 };
                 if !allowed.contains(&kind) {
                     return Err(format!("unknown type `{kind}`"));
@@ -286,9 +287,11 @@ impl Reader {
             .strip_prefix(family.name.as_str())
             .ok_or_else(|| format!("sample `{name}` under family `{}`", family.name))?;
         let allowed: &[&str] = match (format, family.kind.as_str()) {
+            (Format::OpenMetrics, "histogram") => &["_bucket", "_count", "_sum", "_created"],
             (_, "histogram") => &["_bucket", "_count", "_sum"],
+            (Format::OpenMetrics, "summary") => &["", "_count", "_sum", "_created"],
             (_, "summary") => &["", "_count", "_sum"],
-            (Format::OpenMetrics, "counter") => &["_total"],
+            (Format::OpenMetrics, "counter") => &["_total", "_created"],
             (Format::OpenMetrics, "info") => &["_info"],
             _ => &[""],
         };
@@ -513,6 +516,8 @@ pub fn histograms(family: &Family) -> Result<Vec<HistogramSeries>, String> {
                 }
                 series.sum = Some(sample.value);
             }
+            // OpenMetrics' created timestamp, last (only `read` lets one through).
+            "_created" => {}
             other => return Err(format!("unexpected histogram sample suffix `{other}`")),
         }
     }

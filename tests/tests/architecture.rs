@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules of `runtime/src`, bottom layer first (ARCHITECTURE.md).
 const RUNTIME_LAYERS: &[&str] = &[
+    "rejections",
+    "checks",
     "labels",
     "family",
     "storage",
-    "rejections",
     "exemplars",
     "instruments",
     "collect",

@@ -54,15 +54,12 @@ struct Broken;
 
 impl LabelSet for Broken {
     const COMBINATIONS: usize = 2;
-    const LABEL_COUNT: usize = 1;
+    const LABEL_NAMES: &'static [&'static str] = &["broken"];
     fn combination_index(&self) -> usize {
         7
     }
     fn from_combination_index(_: usize) -> Option<Self> {
         None
-    }
-    fn label_names(out: &mut Vec<&'static str>) {
-        out.push("broken");
     }
     fn label_values(index: usize, out: &mut Vec<&'static str>) {
         out.extend(["a", "b"].get(index));

@@ -218,7 +218,8 @@ const VALUES: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 #[metric(buckets = [0.5, 1.0, 2.0, 4.0])]
 static CONTENDED_LATENCY_SECONDS: Histogram;
 /// Latencies over 1 600 series.
-#[metric(buckets = [0.5, 1.0, 2.0, 4.0])]
+// 1 600 label combinations × 7 series each (4 buckets, `+Inf`, `_count`, `_sum`).
+#[metric(buckets = [0.5, 1.0, 2.0, 4.0], max_series = 11200)]
 static CONTENDED_SPREAD_LATENCY_SECONDS: Histogram<(Row, Column)>;
 /// Payload sizes on one series.
 #[metric]
@@ -484,7 +485,8 @@ fn observe_narrow(_thread: usize, i: usize) {
 }
 
 /// Observations over 1 600 series, scraped while they happen.
-#[metric(buckets = [0.5, 1.0, 2.0, 4.0])]
+// 1 600 label combinations × 7 series each (4 buckets, `+Inf`, `_count`, `_sum`).
+#[metric(buckets = [0.5, 1.0, 2.0, 4.0], max_series = 11200)]
 static SCRAPED_WIDE_SECONDS: Histogram<(Row, Column)>;
 /// Observations counted alongside the wide histogram.
 #[metric]
@@ -535,7 +537,8 @@ static SUMMED_NARROW_EVENTS_TOTAL: Counter;
 #[metric]
 static SUMMED_NARROW_IN_PROGRESS: Gauge;
 /// Observations over 1 600 series whose `_sum` is checked exactly in every scrape.
-#[metric(buckets = [0.5, 1.0, 2.0, 4.0])]
+// 1 600 label combinations × 7 series each (4 buckets, `+Inf`, `_count`, `_sum`).
+#[metric(buckets = [0.5, 1.0, 2.0, 4.0], max_series = 11200)]
 static SUMMED_WIDE_SECONDS: Histogram<(Row, Column)>;
 /// Observations counted alongside.
 #[metric]

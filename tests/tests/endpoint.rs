@@ -461,16 +461,17 @@ fn dropping_the_handle_shuts_down_promptly() {
 }
 
 #[test]
-fn connections_past_the_limit_wait_for_a_free_slot() {
-    // The documented behaviour: a client past `max_connections` is not accepted; it
-    // waits in the listen backlog and is served as soon as a connection closes.
+fn a_client_past_the_limit_waits_while_every_connection_has_a_request_in_progress() {
+    // Idle connections make room for a newcomer (endpoint_idle.rs); connections with a
+    // request in progress do not, so with both slots stuck writing responses nobody
+    // reads, a third client waits until one of them ends.
     let server = start_with(
-        ServeOptions::default().with_max_connections(2).with_header_read_timeout(Duration::from_secs(60)),
+        ServeOptions::default().with_max_connections(2).with_idle_timeout(Duration::from_secs(60)),
     );
     let addr = server.local_addr();
 
-    let first = TcpStream::connect(addr).unwrap();
-    let _second = TcpStream::connect(addr).unwrap();
+    let first = flood_without_reading(addr);
+    let _second = flood_without_reading(addr);
 
     let (done_tx, done_rx) = mpsc::channel();
     thread::spawn(move || done_tx.send(get(addr, "/metrics", None).status));
@@ -478,10 +479,10 @@ fn connections_past_the_limit_wait_for_a_free_slot() {
     assert_eq!(
         done_rx.recv_timeout(Duration::from_millis(500)),
         Err(mpsc::RecvTimeoutError::Timeout),
-        "a third connection was served while two were open"
+        "a third connection was served while two had requests in progress"
     );
 
-    // Freeing a slot lets the waiting scrape through.
+    // Ending one of them lets the waiting scrape through.
     drop(first);
     assert_eq!(done_rx.recv_timeout(LIVENESS), Ok(200));
 
@@ -490,13 +491,19 @@ fn connections_past_the_limit_wait_for_a_free_slot() {
 
 #[test]
 fn timed_out_connections_free_their_slots() {
-    // Two silent clients take every slot; the head timeout frees them for the scrape.
+    // Two silent clients take every slot; the head timeout closes them by itself (no
+    // newcomer has asked for room yet), and the scrape finds the slots free.
     let server = start_with(
         ServeOptions::default().with_max_connections(2).with_header_read_timeout(Duration::from_millis(300)),
     );
     let addr = server.local_addr();
-    let _first = TcpStream::connect(addr).unwrap();
-    let _second = TcpStream::connect(addr).unwrap();
+    let mut first = TcpStream::connect(addr).unwrap();
+    let mut second = TcpStream::connect(addr).unwrap();
+    for silent in [&mut first, &mut second] {
+        silent.set_read_timeout(Some(LIVENESS)).unwrap();
+        let received = read_until_closed(silent).expect("a silent connection times out");
+        assert!(received.is_empty() || received.starts_with(b"HTTP/1.1 4"));
+    }
     assert_scrapes(addr);
     server.shutdown();
 }

@@ -50,7 +50,7 @@ fn scraper(addr: SocketAddr, requests: usize) -> usize {
         let format = if request % 2 == 0 { Format::OpenMetrics } else { Format::Prometheus };
         let accept = match format {
             Format::OpenMetrics => OPENMETRICS_ACCEPT,
-            Format::Prometheus => "text/plain;version=0.0.4",
+            _ => "text/plain;version=0.0.4",
         };
         let mut response = agent
             .get(format!("http://{addr}/metrics"))

@@ -1,12 +1,12 @@
 //! The `axum_service` example's app (`metricsmith_examples::web::app()`, what
 //! `cargo run --example axum_service` serves) on loopback: requests to every route,
-//! then its own `/metrics` must count them by route and status class, time each one,
-//! show nothing in progress, and keep unknown paths under one `not_found` label. The
-//! scrape must pass promtool, and a real Prometheus scraping the app must see the same.
+//! then its own `/metrics` must count them by method, route template and status code
+//! (`metricsmith::axum::layer()`), show nothing in progress, and keep unknown paths under
+//! the one `_UNMATCHED` route. The scrape must pass promtool, and a real Prometheus
+//! scraping the app must see the same.
 //!
 //! This binary drives the app from one test only, so the counts are exact.
 
-use metricsmith_examples::web::{Route, StatusClass, HTTP_REQUESTS_TOTAL};
 use metricsmith_tests::reader::{self, Sample};
 use metricsmith_tests::{http_client, promtool_check_metrics, require, AxumServer, PrometheusServer, Tool};
 
@@ -29,21 +29,16 @@ fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64>
     found
 }
 
+const DURATION: &str = "http_server_request_duration_seconds";
+
 #[test]
 fn every_route_is_observed_under_its_bounded_label() {
     let server = AxumServer::start(metricsmith_examples::web::app());
 
-    // Before any request, every route's series exist at 0.
+    // Before any request no method, route or status exists, so no series either.
     let (status, scrape) = send(&server, "GET", "/metrics");
     assert_eq!(status, 200);
-    let samples = reader::samples(&scrape).unwrap();
-    for route in ["index", "place_order", "process_order", "get_order", "not_found"] {
-        assert_eq!(value(&samples, "http_request_duration_seconds_count", &[("route", route)]), Some(0.0));
-        for status in ["2xx", "3xx", "4xx", "5xx"] {
-            let labels = [("route", route), ("status", status)];
-            assert_eq!(value(&samples, "http_requests_total", &labels), Some(0.0), "{labels:?}");
-        }
-    }
+    assert!(!scrape.contains(DURATION), "{scrape}");
 
     assert_eq!(send(&server, "GET", "/").0, 200);
     for expected_depth in 1..=3 {
@@ -71,31 +66,33 @@ fn every_route_is_observed_under_its_bounded_label() {
     assert_eq!(status, 200);
     let samples = reader::samples(&scrape).unwrap();
     let expected = [
-        ("index", "2xx", 1.0),
-        ("place_order", "2xx", 3.0),
-        ("process_order", "2xx", 3.0),
-        ("process_order", "4xx", 2.0),
-        ("get_order", "2xx", 1.0),
-        ("get_order", "4xx", 2.0),
-        ("not_found", "4xx", 3.0),
+        ("GET", "/", "200", 1.0),
+        ("POST", "/orders", "202", 3.0),
+        ("POST", "/orders/process", "200", 3.0),
+        ("POST", "/orders/process", "409", 1.0),
+        ("GET", "/orders/process", "405", 1.0),
+        ("GET", "/orders/{id}", "200", 1.0),
+        ("GET", "/orders/{id}", "404", 1.0),
+        ("GET", "/orders/{id}", "400", 1.0),
+        ("GET", "_UNMATCHED", "404", 3.0),
+        // The first scrape, recorded once it was answered.
+        ("GET", "/metrics", "200", 1.0),
     ];
-    for route in ["index", "place_order", "process_order", "get_order", "not_found"] {
-        let mut total = 0.0;
-        for status in ["2xx", "3xx", "4xx", "5xx"] {
-            let want = expected
-                .iter()
-                .find(|(r, s, _)| *r == route && *s == status)
-                .map_or(0.0, |(_, _, count)| *count);
-            let labels = [("route", route), ("status", status)];
-            assert_eq!(value(&samples, "http_requests_total", &labels), Some(want), "{labels:?}");
-            total += want;
-        }
-        // Every request was timed, and none is in progress any more.
-        let labels = [("route", route)];
-        assert_eq!(value(&samples, "http_request_duration_seconds_count", &labels), Some(total), "{route}");
-        let inf = [("route", route), ("le", "+Inf")];
-        assert_eq!(value(&samples, "http_request_duration_seconds_bucket", &inf), Some(total), "{route}");
-        assert_eq!(value(&samples, "http_requests_in_progress", &labels), Some(0.0), "{route}");
+    for (method, route, status, count) in expected {
+        let labels =
+            [("http_request_method", method), ("http_route", route), ("http_response_status_code", status)];
+        assert_eq!(value(&samples, &format!("{DURATION}_count"), &labels), Some(count), "{labels:?}");
+        let inf = [labels[0], labels[1], labels[2], ("le", "+Inf")];
+        assert_eq!(value(&samples, &format!("{DURATION}_bucket"), &inf), Some(count), "{labels:?}");
+    }
+    let total: f64 =
+        samples.iter().filter(|sample| sample.name == format!("{DURATION}_count")).map(|s| s.value).sum();
+    assert_eq!(total, expected.iter().map(|(_, _, _, count)| count).sum::<f64>());
+    // Nothing in progress but the scrape being answered.
+    for sample in samples.iter().filter(|sample| sample.name == "http_server_active_requests") {
+        let scraping = sample.label("http_route") == Some("/metrics")
+            && sample.label("http_request_method") == Some("GET");
+        assert_eq!(sample.value, if scraping { 1.0 } else { 0.0 }, "{sample:?}");
     }
     // The paths themselves never became label values.
     assert!(!scrape.contains("wp-login") && !scrape.contains("orders/3"));
@@ -118,15 +115,14 @@ fn every_route_is_observed_under_its_bounded_label() {
         let mut prometheus = PrometheusServer::start(&prometheus, server.addr());
         let job = PrometheusServer::JOB;
         prometheus.wait_for_value(&format!("up{{job=\"{job}\"}}"), 1.0);
-        let declined_lookups = HTTP_REQUESTS_TOTAL.labels((Route::GetOrder, StatusClass::ClientError)).get();
-        assert_eq!(declined_lookups, 2);
         prometheus.wait_for_value(
-            &format!("http_requests_total{{job=\"{job}\",route=\"get_order\",status=\"4xx\"}}"),
-            declined_lookups as f64,
+            &format!("{DURATION}_count{{job=\"{job}\",http_request_method=\"GET\",http_route=\"/orders/{{id}}\",http_response_status_code=\"400\"}}"),
+            1.0,
         );
+        // Prometheus' own scrapes add to `/metrics`: every other route is as sent.
         prometheus.wait_for_value(
-            &format!("sum(http_request_duration_seconds_count{{job=\"{job}\"}})"),
-            expected.iter().map(|(_, _, count)| count).sum(),
+            &format!("sum({DURATION}_count{{job=\"{job}\",http_route!=\"/metrics\"}})"),
+            total - 1.0,
         );
     }
 }

@@ -439,6 +439,159 @@ fn a_panic_inside_a_poll_is_recorded_as_panic_not_cancelled() {
 }
 
 // ---------------------------------------------------------------------------
+// Functions returning a future
+// ---------------------------------------------------------------------------
+
+/// Pending on its first `polls` polls (waking itself each time), then ready.
+struct PendingFor(u32);
+
+impl Future for PendingFor {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 == 0 {
+            return Poll::Ready(());
+        }
+        self.0 -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Polls `future` to completion, pausing `pause` after every pending poll; returns its
+/// output, the polls it took, and the time from its first poll to its completion.
+fn block_on_pausing<F: Future>(future: F, pause: Duration) -> (F::Output, u32, Duration) {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    let first_poll = Instant::now();
+    let mut polls = 1;
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return (output, polls, first_poll.elapsed());
+        }
+        std::thread::sleep(pause);
+        polls += 1;
+    }
+}
+
+/// Asserts that the durations `function`'s calls recorded add up to a time between
+/// `shortest` and `longest` as this test's clock read them (with 1% for the calibrated
+/// counter `#[timed]` reads).
+fn assert_timed_between(function: &str, shortest: Duration, longest: Duration) {
+    let recorded =
+        sample("function_calls_duration_seconds_sum", &[("function", function), ("module", MODULE)])
+            .expect("a sum");
+    let (shortest, longest) = (shortest.as_secs_f64() * 0.99, longest.as_secs_f64() * 1.01);
+    assert!(
+        (shortest..=longest).contains(&recorded),
+        "`{function}` recorded {recorded} s, its calls took {shortest} s to {longest} s"
+    );
+}
+
+#[timed]
+#[counted]
+#[in_flight]
+fn deliver(stops: u32) -> impl Future<Output = Result<u32, String>> + Send {
+    let route = stops * 10; // built at the call
+    async move {
+        PendingFor(stops).await;
+        if route == 0 {
+            return Err("no stops".to_owned());
+        }
+        Ok(route)
+    }
+}
+
+#[test]
+fn a_function_returning_impl_future_is_timed_until_its_future_completes() {
+    // The call is known only between bounds: at least what this test's clock read from
+    // the future's first poll to its completion (its pauses included), at most what it
+    // read from the call to the completion (plus 1% for the calibrated counter
+    // `#[timed]` reads). Building the future alone takes microseconds.
+    let called = Instant::now();
+    let future = assert_send(deliver(3));
+    assert_eq!(concurrent("deliver"), Some(1.0), "in flight from the call");
+    let (output, polls, polled_for) = block_on_pausing(future, Duration::from_millis(5));
+    let whole_call = called.elapsed();
+    assert_eq!((output, polls), (Ok(30), 4));
+    assert_timed_between("deliver", polled_for, whole_call);
+    assert_eq!(timed_count("deliver"), Some(1.0));
+    assert_eq!(calls("deliver", "ok"), Some(1.0));
+    assert_eq!(concurrent("deliver"), Some(0.0));
+
+    assert_eq!(block_on(deliver(0)), Err("no stops".to_owned()));
+    assert_eq!(calls("deliver", "error"), Some(1.0), "the future's `Output` is the result");
+}
+
+fn assert_send<T: Send>(value: T) -> T {
+    value
+}
+
+#[counted]
+#[timed]
+fn restock(fail: bool) -> impl Future<Output = u32> {
+    if fail {
+        panic!("no supplier");
+    }
+    async { 7 }
+}
+
+#[test]
+fn a_returned_future_dropped_before_completion_is_cancelled_and_a_panic_building_it_is_a_panic() {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    drop(restock(false));
+    assert_eq!(calls("restock", "cancelled"), Some(1.0), "dropped before it completed");
+    assert_eq!(calls("restock", "ok"), Some(0.0));
+
+    let caught = catch_unwind(|| restock(true));
+    assert!(caught.is_err(), "the panic propagates");
+    assert_eq!(calls("restock", "panic"), Some(1.0));
+
+    let mut future = Box::pin(restock(false));
+    assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(7));
+    drop(future);
+    assert_eq!(calls("restock", "ok"), Some(1.0));
+    assert_eq!(calls("restock", "cancelled"), Some(1.0));
+    assert_eq!(timed_count("restock"), Some(3.0));
+}
+
+trait Courier {
+    fn pick_up(&self, parcels: u32) -> Pin<Box<dyn Future<Output = Result<u32, String>> + Send + '_>>;
+}
+
+struct Van {
+    capacity: u32,
+}
+
+impl Courier for Van {
+    #[timed]
+    #[counted]
+    fn pick_up(&self, parcels: u32) -> Pin<Box<dyn Future<Output = Result<u32, String>> + Send + '_>> {
+        Box::pin(async move {
+            PendingFor(2).await;
+            if parcels > self.capacity {
+                return Err(format!("{parcels} parcels do not fit"));
+            }
+            Ok(parcels)
+        })
+    }
+}
+
+#[test]
+fn a_boxed_future_is_timed_until_it_completes() {
+    let van = Van { capacity: 5 };
+    let called = Instant::now();
+    let (output, polls, polled_for) = block_on_pausing(van.pick_up(3), Duration::from_millis(5));
+    let whole_call = called.elapsed();
+    assert_eq!((output, polls), (Ok(3), 3));
+    assert_timed_between("pick_up", polled_for, whole_call);
+    assert!(block_on(van.pick_up(9)).is_err());
+    assert_eq!(calls("pick_up", "ok"), Some(1.0));
+    assert_eq!(calls("pick_up", "error"), Some(1.0));
+}
+
+// ---------------------------------------------------------------------------
 // Shapes: generics, impl Trait, unsafe, methods, impl blocks
 // ---------------------------------------------------------------------------
 

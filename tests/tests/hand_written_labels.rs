@@ -22,12 +22,15 @@ macro_rules! hand_written_label {
         struct $type(usize);
         impl LabelValue for $type {
             const CARDINALITY: usize = $cardinality;
-            const VALUES: &'static [&'static str] = $values;
             fn index(&self) -> usize {
                 self.0
             }
             fn from_index(index: usize) -> Option<Self> {
                 (index < Self::CARDINALITY).then_some($type(index))
+            }
+            fn text_at(index: usize) -> Option<&'static str> {
+                let values: &'static [&'static str] = $values;
+                values.get(index).copied()
             }
         }
         impl NamedLabelValue for $type {
@@ -44,7 +47,7 @@ hand_written_label!(DashedName, name = "bad-name", cardinality = 1, values = &["
 hand_written_label!(TooFewValues, name = "shelf", cardinality = 3, values = &["top"]);
 hand_written_label!(RepeatedValues, name = "aisle", cardinality = 2, values = &["one", "one"]);
 hand_written_label!(Region, name = "region", cardinality = 2, values = &["eu", "us"]);
-hand_written_label!(Zone, name = "region", cardinality = 2, values = &["north", "south"]);
+hand_written_label!(Zone, name = "zone", cardinality = 2, values = &["north", "south"]);
 
 /// Hand-written probe: a label name that would inject a series.
 #[metric]
@@ -67,9 +70,33 @@ static HAND_TOO_FEW_VALUES_TOTAL: Counter<(Region, TooFewValues)>;
 /// Hand-written probe: the same value twice.
 #[metric]
 static HAND_REPEATED_VALUES_TOTAL: Counter<RepeatedValues>;
+/// A hand-written label set whose `label_names` says `region` twice, unlike its
+/// `LABEL_NAMES` (which `#[metric]` checks at compile time: `(Region, Zone)`, both named
+/// `region`, does not compile).
+struct RegionTwice(usize);
+
+impl LabelSet for RegionTwice {
+    const COMBINATIONS: usize = 4;
+    const LABEL_NAMES: &'static [&'static str] = &["region", "zone"];
+    fn combination_index(&self) -> usize {
+        self.0
+    }
+    fn from_combination_index(index: usize) -> Option<Self> {
+        (index < Self::COMBINATIONS).then_some(RegionTwice(index))
+    }
+    fn label_names(out: &mut Vec<&'static str>) {
+        out.extend(["region", "region"]);
+    }
+    fn label_values(index: usize, out: &mut Vec<&'static str>) {
+        if index < Self::COMBINATIONS {
+            out.extend([Region::text_at(index / 2), Zone::text_at(index % 2)].into_iter().flatten());
+        }
+    }
+}
+
 /// Hand-written probe: two labels named `region`.
 #[metric]
-static HAND_DUPLICATE_LABELS_TOTAL: Counter<(Region, Zone)>;
+static HAND_DUPLICATE_LABELS_TOTAL: Counter<RegionTwice>;
 /// Hand-written probe: a valid hand-written label set, kept.
 #[metric]
 static HAND_VALID_TOTAL: Counter<Region>;

@@ -86,7 +86,14 @@ type Flat = (String, Vec<(String, String)>, f64);
 
 impl Case {
     fn value(value: f64) -> Reading {
-        Reading { value: Some(Number::Float(value)), ..Reading::default() }
+        Case::reading(Some(Number::Float(value)))
+    }
+
+    /// A series' values: `value`, nothing else (`Sample` is filled, not built whole).
+    fn reading(value: Option<Number>) -> Reading {
+        let mut reading = Reading::default();
+        reading.value = value;
+        reading
     }
 
     /// Renders the case's families in `format` (with `# EOF` for OpenMetrics).
@@ -101,7 +108,7 @@ impl Case {
             label_names: vec!["version", "commit", "note"],
             series: vec![(
                 self.info.iter().map(|value| leak(value)).collect(),
-                Reading { value: Some(Number::Int(1)), ..Reading::default() },
+                Case::reading(Some(Number::Int(1))),
             )],
             bounds: Vec::new(),
         };
@@ -117,10 +124,11 @@ impl Case {
         let histogram = Probe {
             kind: MetricType::Histogram,
             label_names: vec!["case"],
-            series: vec![(
-                vec![cases.first().copied().unwrap_or("none")],
-                Reading { cumulative_buckets: cumulative, count: running, sum: self.sum, value: None },
-            )],
+            series: vec![(vec![cases.first().copied().unwrap_or("none")], {
+                let mut reading = Case::reading(None);
+                (reading.cumulative_buckets, reading.count, reading.sum) = (cumulative, running, self.sum);
+                reading
+            })],
             bounds: self.bounds.clone(),
         };
         let families: [(&'static str, Probe); 4] = [
@@ -187,8 +195,8 @@ impl Case {
     /// histogram's UNIT in OpenMetrics), one per sample, and `# EOF`.
     fn expected_lines(&self, format: Format) -> usize {
         let headers = match format {
-            Format::Prometheus => 8,
             Format::OpenMetrics => 10,
+            _ => 8,
         };
         headers + self.expected(format).len()
     }

@@ -1,8 +1,8 @@
 //! The `/metrics` endpoint inside other servers, over real loopback HTTP:
 //! `metricsmith::axum::router()` merged into an app, `metricsmith::axum::handler` at a
 //! path of the app's choosing, `MetricsService` as a tower service routed by axum, and
-//! `MetricsService` served by hyper itself. Each must negotiate the format, answer
-//! `HEAD` with GET's headers and no body, and refuse other methods.
+//! `MetricsService` served by hyper itself. Each must negotiate the format (protobuf
+//! too) and gzip, answer `HEAD` with GET's headers and no body, and refuse other methods.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -13,7 +13,10 @@ use axum::routing::get;
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use metricsmith::MetricsService;
-use metricsmith_tests::http::{content_length, head_length_matches_get};
+use metricsmith_tests::http::{
+    agrees_in_some_round, content_length, gunzip, head_length_matches_get, steady,
+};
+use metricsmith_tests::protobuf;
 use metricsmith_tests::{http_client, AxumServer};
 
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -48,6 +51,18 @@ fn request(method: &str, url: &str, accept: Option<&str>) -> Reply {
         request = request.header("Accept", accept);
     }
     reply(request.call().unwrap_or_else(|error| panic!("{method} {url}: {error}")))
+}
+
+/// A GET or HEAD with `headers`: status, headers and the body's bytes as sent.
+fn fetch(method: &str, url: &str, headers: &[(&str, &str)]) -> (u16, ureq::http::HeaderMap, Vec<u8>) {
+    let agent = http_client();
+    let mut request = if method == "HEAD" { agent.head(url) } else { agent.get(url) };
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = request.call().unwrap_or_else(|error| panic!("{method} {url}: {error}"));
+    let body = response.body_mut().with_config().limit(u64::MAX).read_to_vec().unwrap();
+    (response.status().as_u16(), response.headers().clone(), body)
 }
 
 fn post(url: &str) -> Reply {
@@ -106,6 +121,8 @@ fn check_endpoint(addr: SocketAddr, path: &str) {
     });
     assert!(agreed, "no GET, HEAD, GET round agreed on Content-Length");
 
+    check_gzip_and_protobuf(&url);
+
     // Other methods are refused, saying which ones work.
     for reply in [post(&url), request("DELETE", &url, None)] {
         assert_eq!(reply.status, 405);
@@ -113,6 +130,63 @@ fn check_endpoint(addr: SocketAddr, path: &str) {
         assert!(allow.contains("GET") && allow.contains("HEAD"), "{allow}");
         assert!(!reply.body.contains(SELF_METRIC));
     }
+}
+
+/// gzip when asked (the same bytes, compressed; HEAD has gzip's headers),
+/// 406 when nothing is acceptable, and protobuf for Prometheus' native-histogram header.
+fn check_gzip_and_protobuf(url: &str) {
+    let gzip = [("Accept-Encoding", "gzip")];
+    let header = |headers: &ureq::http::HeaderMap, name: &str| {
+        headers.get(name).map(|value| value.to_str().unwrap().to_owned())
+    };
+    let agreed = agrees_in_some_round(|| {
+        let (_, _, before) = fetch("GET", url, &[]);
+        let (status, headers, compressed) = fetch("GET", url, &gzip);
+        let (_, _, after) = fetch("GET", url, &[]);
+        assert_eq!(status, 200);
+        assert_eq!(header(&headers, "content-encoding").as_deref(), Some("gzip"));
+        assert_eq!(header(&headers, "vary").as_deref(), Some("Accept, Accept-Encoding"));
+        assert_eq!(header(&headers, "content-type").as_deref(), Some(PROMETHEUS_TEXT));
+        assert_eq!(header(&headers, "content-length"), Some(compressed.len().to_string()));
+        assert!(compressed.len() * 3 < before.len(), "{} of {} bytes", compressed.len(), before.len());
+        let inflated = gunzip(&compressed);
+        (steady(&before), steady(&inflated), steady(&after))
+    });
+    assert!(agreed, "no round inflated to the uncompressed body");
+    // HEAD: gzip's headers, no body. (That its length is exactly GET's is proven on a
+    // fixed body in the runtime's unit tests: here values move between requests, and
+    // a compressed length changes with any of them.)
+    let (status, headers, body) = fetch("HEAD", url, &gzip);
+    assert_eq!((status, body.len()), (200, 0));
+    assert_eq!(header(&headers, "content-encoding").as_deref(), Some("gzip"));
+    let length: usize = header(&headers, "content-length").expect("a Content-Length").parse().unwrap();
+    let (_, _, plain) = fetch("GET", url, &[]);
+    assert!(
+        length > 20 && length * 3 < plain.len(),
+        "HEAD says {length} compressed bytes of {}",
+        plain.len()
+    );
+    // Without the header, or refusing gzip: the plain body, still varying on the header.
+    let (_, headers, _) = fetch("GET", url, &[("Accept-Encoding", "gzip;q=0, identity")]);
+    assert_eq!(header(&headers, "content-encoding"), None);
+    assert_eq!(header(&headers, "vary").as_deref(), Some("Accept, Accept-Encoding"));
+    for method in ["GET", "HEAD"] {
+        let (status, headers, _) = fetch(method, url, &[("Accept-Encoding", "identity;q=0")]);
+        assert_eq!(status, 406, "{method}");
+        assert_eq!(header(&headers, "vary").as_deref(), Some("Accept, Accept-Encoding"));
+    }
+
+    let native =
+        "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,\
+         application/openmetrics-text;version=1.0.0;q=0.8,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    let (status, headers, compressed) = fetch("GET", url, &[("Accept", native), ("Accept-Encoding", "gzip")]);
+    assert_eq!(status, 200);
+    assert_eq!(
+        header(&headers, "content-type").as_deref(),
+        Some("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited")
+    );
+    let families = protobuf::decode(&gunzip(&compressed)).expect("delimited MetricFamily messages");
+    assert!(families.iter().any(|family| family.name.as_deref() == Some(SELF_METRIC)));
 }
 
 #[test]

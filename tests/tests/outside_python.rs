@@ -257,3 +257,40 @@ fn both_parsers_read_back_every_float_exactly() {
         }
     }
 }
+
+#[test]
+fn the_openmetrics_parser_reads_created_lines_as_the_series_start() {
+    let Some(python) =
+        require(Tool::PythonClient, "the_openmetrics_parser_reads_created_lines_as_the_series_start")
+    else {
+        return;
+    };
+    let mut out = Vec::new();
+    let options = metricsmith::RenderOptions::default().with_created_timestamps(true);
+    metricsmith::render_with(metricsmith::Format::OpenMetrics, options, &mut out);
+    let text = String::from_utf8(out).unwrap();
+    let families = python_parse(&python, PythonParser::OpenMetrics, &text);
+    let created = |family: &str| -> Vec<f64> {
+        let family =
+            families.iter().find(|parsed| parsed.name == family).unwrap_or_else(|| panic!("no {family}"));
+        family
+            .samples
+            .iter()
+            .filter(|sample| sample.name.ends_with("_created"))
+            .map(|sample| sample.value)
+            .collect()
+    };
+    // Every series of the shop's counter (2 outcomes × 3 methods) and histogram (3 methods).
+    let (counter, histogram) = (created("orders_processed"), created("payment_gateway_duration_seconds"));
+    assert_eq!((counter.len(), histogram.len()), (6, 3));
+    let start = counter[0];
+    assert!(
+        counter.iter().chain(&histogram).all(|value| *value == start),
+        "one start: {counter:?} {histogram:?}"
+    );
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+    assert!(start <= now && now - start < 86_400.0, "the process started at {start}, now is {now}");
+    // The text it parsed, written as the render wrote it.
+    let line = text.lines().find(|line| line.starts_with("orders_processed_created{")).unwrap();
+    assert!(line.ends_with(&format!(" {start:.3}")), "{line} vs {start}");
+}

@@ -1,8 +1,9 @@
 //! The Prometheus rules generated from the catalog (`catalog().rules()`): `promtool check
 //! rules` accepts them, and `promtool test rules` evaluates them on known series — the
-//! recorded call rate, error ratio and p99 latency per function have the expected
-//! values, and both alerts fire (with their labels and annotations) when the
-//! thresholds are crossed and stay silent otherwise.
+//! recorded call rate, error ratio and p99 latency per function and per HTTP route have
+//! the expected values, and the alerts fire (with their labels and annotations) when
+//! the thresholds are crossed and stay silent otherwise. (This binary has the HTTP
+//! layer's families: the tests crate turns on the `axum` feature.)
 
 use std::path::Path;
 use std::process::Command;
@@ -40,6 +41,11 @@ fn generated_rules_name_every_instrumented_function_family() {
         "record: function:function_calls_duration_seconds:p99_rate5m",
         "alert: FunctionErrorRatioHigh",
         "alert: FunctionLatencyP99High",
+        "record: http_route:http_server_requests:rate5m",
+        "record: http_route:http_server_requests_errors:ratio_rate5m",
+        "record: http_route:http_server_request_duration_seconds:p99_rate5m",
+        "alert: HttpServerErrorRatioHigh",
+        "alert: HttpServerLatencyP99High",
     ] {
         assert_eq!(yaml.matches(name).count(), 1, "{name} once in:\n{yaml}");
     }
@@ -59,7 +65,7 @@ fn promtool_accepts_the_generated_rules() {
     ] {
         std::fs::write(dir.path().join(file), &yaml).expect("write the rules");
         let (success, output) = promtool(&promtool_path, &["check", "rules", file], dir.path());
-        assert!(success && output.contains("SUCCESS: 5 rules found"), "{output}\n--- {file} ---\n{yaml}");
+        assert!(success && output.contains("SUCCESS: 10 rules found"), "{output}\n--- {file} ---\n{yaml}");
     }
 }
 
@@ -89,6 +95,28 @@ tests:
         values: '0+60x30'
       - series: 'function_calls_duration_seconds_bucket{function="resize",module="img",le="+Inf"}'
         values: '0+60x30'
+      - series: 'http_server_request_duration_seconds_count{http_request_method="GET",http_route="/orders/{id}",http_response_status_code="200"}'
+        values: '0+48x30'
+      - series: 'http_server_request_duration_seconds_count{http_request_method="GET",http_route="/orders/{id}",http_response_status_code="503"}'
+        values: '0+12x30'
+      - series: 'http_server_request_duration_seconds_count{http_request_method="POST",http_route="/orders",http_response_status_code="201"}'
+        values: '0+120x30'
+      - series: 'http_server_request_duration_seconds_bucket{http_request_method="GET",http_route="/orders/{id}",http_response_status_code="200",le="0.5"}'
+        values: '0+0x30'
+      - series: 'http_server_request_duration_seconds_bucket{http_request_method="GET",http_route="/orders/{id}",http_response_status_code="200",le="2.5"}'
+        values: '0+48x30'
+      - series: 'http_server_request_duration_seconds_bucket{http_request_method="GET",http_route="/orders/{id}",http_response_status_code="200",le="+Inf"}'
+        values: '0+48x30'
+      - series: 'http_server_request_duration_seconds_bucket{http_request_method="GET",http_route="/orders/{id}",http_response_status_code="503",le="0.5"}'
+        values: '0+0x30'
+      - series: 'http_server_request_duration_seconds_bucket{http_request_method="GET",http_route="/orders/{id}",http_response_status_code="503",le="2.5"}'
+        values: '0+12x30'
+      - series: 'http_server_request_duration_seconds_bucket{http_request_method="GET",http_route="/orders/{id}",http_response_status_code="503",le="+Inf"}'
+        values: '0+12x30'
+      - series: 'http_server_request_duration_seconds_bucket{http_request_method="POST",http_route="/orders",http_response_status_code="201",le="0.1"}'
+        values: '0+120x30'
+      - series: 'http_server_request_duration_seconds_bucket{http_request_method="POST",http_route="/orders",http_response_status_code="201",le="+Inf"}'
+        values: '0+120x30'
     promql_expr_test:
       - expr: function:function_calls:rate5m
         eval_time: 20m
@@ -110,6 +138,27 @@ tests:
           - labels: 'function:function_calls_duration_seconds:p99_rate5m{function="charge",module="shop"}'
             value: 2.485
           - labels: 'function:function_calls_duration_seconds:p99_rate5m{function="resize",module="img"}'
+            value: 0.099
+      - expr: http_route:http_server_requests:rate5m
+        eval_time: 20m
+        exp_samples:
+          - labels: 'http_route:http_server_requests:rate5m{http_route="/orders/{id}"}'
+            value: 1
+          - labels: 'http_route:http_server_requests:rate5m{http_route="/orders"}'
+            value: 2
+      - expr: http_route:http_server_requests_errors:ratio_rate5m
+        eval_time: 20m
+        exp_samples:
+          - labels: 'http_route:http_server_requests_errors:ratio_rate5m{http_route="/orders/{id}"}'
+            value: 0.2
+          - labels: 'http_route:http_server_requests_errors:ratio_rate5m{http_route="/orders"}'
+            value: 0
+      - expr: http_route:http_server_request_duration_seconds:p99_rate5m
+        eval_time: 20m
+        exp_samples:
+          - labels: 'http_route:http_server_request_duration_seconds:p99_rate5m{http_route="/orders/{id}"}'
+            value: 2.48
+          - labels: 'http_route:http_server_request_duration_seconds:p99_rate5m{http_route="/orders"}'
             value: 0.099
     alert_rule_test:
       - alertname: FunctionErrorRatioHigh
@@ -134,6 +183,26 @@ tests:
             exp_annotations:
               summary: "shop::charge p99 latency is 2.485s"
               description: "The 99th percentile latency of charge in shop was above 1s over the last 5m."
+      - alertname: HttpServerErrorRatioHigh
+        eval_time: 5m
+      - alertname: HttpServerErrorRatioHigh
+        eval_time: 20m
+        exp_alerts:
+          - exp_labels:
+              severity: warning
+              http_route: /orders/{id}
+            exp_annotations:
+              summary: "/orders/{id} answers 20% of its requests with a 5xx status"
+              description: "More than 0.05 of the requests to /orders/{id} got a 5xx status over the last 5m."
+      - alertname: HttpServerLatencyP99High
+        eval_time: 20m
+        exp_alerts:
+          - exp_labels:
+              severity: warning
+              http_route: /orders/{id}
+            exp_annotations:
+              summary: "/orders/{id} p99 latency is 2.48s"
+              description: "The 99th percentile latency of /orders/{id} was above 1s over the last 5m."
 "#;
 
 #[test]

@@ -1,5 +1,6 @@
-//! `async fn` and `async` methods: the futures stay `Send` when the body's is, and
-//! borrow their arguments as before.
+//! `async fn` and `async` methods, and functions returning `impl Future` or a boxed
+//! future: the futures stay `Send` when the body's is, and borrow their arguments as
+//! before.
 #![deny(warnings)]
 
 use std::future::Future;
@@ -68,6 +69,18 @@ async fn generic<T: Send + std::fmt::Debug>(value: T) -> Result<String, ()> {
     Ok(format!("{value:?}"))
 }
 
+#[timed]
+#[counted]
+#[in_flight]
+fn fetch_later(id: u32) -> impl Future<Output = Result<String, std::io::Error>> + Send {
+    fetch(id)
+}
+
+#[counted]
+fn returns_future_without_output() -> impl Future {
+    async {}
+}
+
 struct Store {
     items: Vec<u8>,
 }
@@ -85,6 +98,14 @@ impl Store {
 
     async fn into_items(self) -> Vec<u8> {
         self.items
+    }
+
+    fn first_later(&self) -> impl Future<Output = Option<u8>> + Send + '_ {
+        async move { self.items.first().copied() }
+    }
+
+    fn boxed_len(&self) -> std::pin::Pin<Box<dyn Future<Output = usize> + Send + '_>> {
+        Box::pin(async move { self.items.len() })
     }
 }
 
@@ -106,9 +127,13 @@ fn main() {
     assert!(block_on(assert_send(converts_errors("x"))).is_err());
     assert_eq!(block_on(opaque()).to_string(), "5");
     assert_eq!(block_on(assert_send(generic(1u8))), Ok("1".to_owned()));
+    assert_eq!(block_on(assert_send(fetch_later(4))).unwrap(), "item 4");
+    block_on(returns_future_without_output());
     let mut store = Store { items: vec![] };
     block_on(assert_send(store.push(1))).unwrap();
     assert_eq!(block_on(store.len()), 1);
+    assert_eq!(block_on(assert_send(store.first_later())), Some(1));
+    assert_eq!(block_on(assert_send(store.boxed_len())), 1);
     assert!(block_on(store.ping()));
     assert_eq!(block_on(store.into_items()), [1]);
 }

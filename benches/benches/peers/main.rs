@@ -50,6 +50,7 @@ static GLOBAL: Counting = Counting;
 
 // ---------------------------------------------------------------- labels
 
+mod http;
 mod labels;
 use labels::{Method, Region, Status, Tenant, Zone};
 
@@ -127,6 +128,16 @@ static BENCH_PLAIN_TOTAL: Counter;
 /// Counter with two enum labels.
 #[metric]
 static BENCH_REQUESTS_TOTAL: Counter<Req>;
+
+/// Status codes as a label of values registered at run time (the same 3 values as
+/// `Status`), beside the enum of row 2.
+#[derive(metricsmith::LabelValue, Clone, Copy, Debug)]
+#[label(name = "status", capacity = 8)]
+struct RuntimeStatus(metricsmith::RuntimeValue);
+
+/// Counter with a method enum and a runtime status label.
+#[metric]
+static BENCH_RUNTIME_REQUESTS_TOTAL: Counter<(Method, RuntimeStatus)>;
 
 /// Unlabelled gauge.
 #[metric]
@@ -367,6 +378,10 @@ fn metrics_recorder() -> metrics_exporter_prometheus::PrometheusRecorder {
 
 fn main() {
     let run_start = Instant::now();
+    if std::env::var_os("METRICSMITH_BENCH_HTTP_ONLY").is_some() {
+        println!("\n{}", http::layer_overhead());
+        return;
+    }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let input = inputs();
     let Inputs { labels, dense, values } = &input;
@@ -445,6 +460,26 @@ fn main() {
             }),
         );
         floors_dense(&mut row, dense);
+        table.push(row);
+    }
+
+    // --- 2b. the same with the status a label of values registered at run time
+    {
+        use metricsmith::RuntimeLabel;
+        let handles: Vec<(Method, RuntimeStatus)> =
+            labels.iter().map(|(method, status)| (*method, RuntimeStatus::get(status.as_str()))).collect();
+        let mut row = Row::new("counter inc, enum + runtime label (handle; 18 series, random), 1 thread");
+        row.set("metricsmith", time(|i| BENCH_RUNTIME_REQUESTS_TOTAL.labels(handles[i & MASK]).inc()));
+        table.push(row);
+        let mut row =
+            Row::new("counter inc, enum + runtime label looked up by text (18 series, random), 1 thread");
+        row.set(
+            "metricsmith",
+            time(|i| {
+                let (method, status) = labels[i & MASK];
+                BENCH_RUNTIME_REQUESTS_TOTAL.labels((method, RuntimeStatus::get(status.as_str()))).inc();
+            }),
+        );
         table.push(row);
     }
 
@@ -771,7 +806,7 @@ fn main() {
     metricsmith::render(Format::Prometheus, &mut out);
     let ms_series = sample_lines(&out);
     let ms_bytes = out.len();
-    for (format, label) in [(Format::Prometheus, "text 0.0.4"), (Format::OpenMetrics, "OpenMetrics")] {
+    for (format, label) in FORMATS {
         let mut row = Row::new(format!(
             "encode, whole metricsmith registry ({ms_series} samples, {} KiB), {label}: ns/sample",
             ms_bytes / 1024
@@ -894,6 +929,14 @@ fn main() {
             buf.len()
         ));
         table.push(row);
+        let mut row =
+            Row::new(format!("encode histogram family, {series} series × 11 buckets, protobuf: ns/series"));
+        let allocs = scrape_cell(&mut row, "metricsmith", series, || ms.scrape(Format::Protobuf));
+        row.note(format!(
+            "histogram family, protobuf: metricsmith {} bytes, {allocs:.1} allocations per scrape",
+            ms.buf.len()
+        ));
+        table.push(row);
     }
 
     // --- 7c. scaling: one counter family at 100 … 100 000 series, both formats
@@ -912,7 +955,7 @@ fn main() {
             &huge_measured,
         ),
     ] {
-        for (format, label) in [(Format::Prometheus, "text 0.0.4"), (Format::OpenMetrics, "OpenMetrics")] {
+        for (format, label) in FORMATS {
             let mut row = Row::new(format!(
                 "encode counter family, {n} series, {label}: ns/series (peers: their own text format)"
             ));
@@ -936,6 +979,63 @@ fn main() {
             ));
             table.push(row);
         }
+    }
+
+    // --- 7d. gzip: what a scrape weighs and costs with and without it
+    fill_counters();
+    for (n, family) in
+        [(10_000usize, &BENCH_BIG_TOTAL as &'static dyn metricsmith::Family), (100_000, &BENCH_HUGE_TOTAL)]
+    {
+        for (format, label) in FORMATS {
+            let mut row = Row::new(format!(
+                "scrape counter family, {n} series (random values), {label}: render + gzip (fast), ns/series"
+            ));
+            let mut ms = FamilyScrape::new(family);
+            let render_ns = time_scrape(n, || ms.scrape(format));
+            row.set(
+                "metricsmith",
+                time_scrape(n, || {
+                    ms.scrape(format);
+                    black_box(gzip(&ms.buf));
+                }),
+            );
+            let compressed = gzip(&ms.buf).len();
+            row.note(format!(
+                "{n} series, {label}: {} bytes, {compressed} gzip'd ({:.1}× smaller); render alone {render_ns:.1} ns/series \
+                 ({:.2} ms), with gzip {:.2} ms",
+                ms.buf.len(),
+                ms.buf.len() as f64 / compressed as f64,
+                render_ns * n as f64 / 1e6,
+                row.get("metricsmith") * n as f64 / 1e6
+            ));
+            table.push(row);
+        }
+    }
+    {
+        // The built-in endpoint end to end over loopback (request, render, gzip, transfer,
+        // read), the whole registry.
+        let server = metricsmith::serve("127.0.0.1:0").expect("serve on loopback");
+        let mut out = Vec::new();
+        metricsmith::render(Format::Prometheus, &mut out);
+        let samples = sample_lines(&out);
+        for (coding, accept_encoding) in [("identity", None), ("gzip", Some("gzip"))] {
+            let mut row = Row::new(format!(
+                "scrape /metrics over loopback HTTP, whole registry ({samples} samples), text 0.0.4, {coding}: ns/sample"
+            ));
+            let mut received = 0;
+            row.set(
+                "metricsmith",
+                time_scrape(samples, || {
+                    received = http_scrape(server.local_addr(), accept_encoding);
+                }),
+            );
+            row.note(format!(
+                "whole registry over HTTP, {coding}: {received} bytes received, {:.1} ms per scrape",
+                row.get("metricsmith") * samples as f64 / 1e6
+            ));
+            table.push(row);
+        }
+        server.shutdown();
     }
 
     // --- 8. observe while another thread scrapes
@@ -1062,6 +1162,7 @@ fn main() {
         ));
     }
     table.print(threads);
+    println!("{}", http::layer_overhead());
     eprintln!("total bench wall time: {:.1} s", run_start.elapsed().as_secs_f64());
 }
 
@@ -1132,6 +1233,53 @@ fn floors_threads(row: &mut Row, threads: usize) {
 }
 
 // ---------------------------------------------------------------- encoding setup
+
+/// The exposition formats, as the rows name them.
+const FORMATS: [(Format, &str); 3] = [
+    (Format::Prometheus, "text 0.0.4"),
+    (Format::OpenMetrics, "OpenMetrics"),
+    (Format::Protobuf, "protobuf"),
+];
+
+/// gzip at the level the endpoint uses (flate2's fastest, pure-Rust backend).
+fn gzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(body).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Random counter values (up to a million) in the 10 000- and 100 000-series families,
+/// which the encoding rows above render as zeros: zeros compress far better than a real
+/// scrape does.
+fn fill_counters() {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for index in 0..BENCH_BIG_TOTAL_SERIES {
+        BENCH_BIG_TOTAL
+            .labels(Big::from_combination_index(index).unwrap())
+            .inc_by(xorshift(&mut state) % 1_000_000);
+    }
+    for index in 0..BENCH_HUGE_TOTAL_SERIES {
+        BENCH_HUGE_TOTAL
+            .labels(Huge::from_combination_index(index).unwrap())
+            .inc_by(xorshift(&mut state) % 1_000_000);
+    }
+}
+
+const BENCH_BIG_TOTAL_SERIES: usize = <Big as LabelSet>::COMBINATIONS;
+const BENCH_HUGE_TOTAL_SERIES: usize = <Huge as LabelSet>::COMBINATIONS;
+
+/// One `GET /metrics` on a new connection, read to the end; the bytes received.
+fn http_scrape(addr: std::net::SocketAddr, accept_encoding: Option<&str>) -> usize {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let encoding = accept_encoding.map(|coding| format!("Accept-Encoding: {coding}\r\n")).unwrap_or_default();
+    write!(stream, "GET /metrics HTTP/1.1\r\nHost: localhost\r\nAccept: text/plain\r\n{encoding}Connection: close\r\n\r\n")
+        .unwrap();
+    let mut received = Vec::new();
+    stream.read_to_end(&mut received).unwrap();
+    black_box(received.len())
+}
 
 /// ns per series of one scrape.
 fn time_scrape<F: FnMut()>(series: usize, mut scrape: F) -> f64 {

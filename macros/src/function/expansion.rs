@@ -18,6 +18,10 @@
 //!   the return type, so `return` and `?` leave the closure with the value to classify.
 //! - An `async fn` runs its body as an `async move` block polled through the guard,
 //!   which sees panics during a poll; a drop before completion is `cancelled`.
+//! - A function returning a future (`impl Future<Output = T>`, `Pin<Box<dyn Future>>`)
+//!   runs its body at the call, through the guard (a panic there is `panic`), and
+//!   returns an `async move` block (boxed again for `Pin<Box<..>>`) that owns the guard
+//!   and polls the body's future through it: the call lasts until that completes.
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -59,16 +63,20 @@ pub(crate) fn instrument_fn(
     let setup = parts.iter().map(|(_, part)| &part.setup);
     let builders = parts.iter().map(|(_, part)| &part.builder);
 
+    // The user's braces, where errors about the block's value belong, but marked as
+    // generated: as the tail of the new body, `{ width / 2 }` would otherwise trip
+    // `unused_braces`, which skips blocks from macro expansions.
     let mut user_block = Group::new(Delimiter::Brace, body.clone());
-    user_block.set_span(brace.span.join());
+    user_block.set_span(Span::call_site().located_at(brace.span.join()));
     let output = &shape.output;
     let outcome = quote! {{
         use #runtime::__private::{OtherOutcome as _, ResultOutcome as _};
         (&#runtime::__private::Outcome(&__metricsmith_out)).__metricsmith_outcome()
     }};
+    let finish = if shape.fallible { outcome.clone() } else { quote!(#runtime::CallResult::Ok) };
     let (start, run) = if shape.is_async {
-        let finish = if shape.fallible { outcome } else { quote!(#runtime::CallResult::Ok) };
         let fixed_output = fixed_output(output);
+        let polled = polled_through_the_guard(&finish);
         (
             quote!(let mut __metricsmith_call = #runtime::__private::Call::future()),
             quote! {
@@ -76,12 +84,28 @@ pub(crate) fn instrument_fn(
                     #fixed_output
                     #user_block
                 });
-                let __metricsmith_out = ::core::future::poll_fn(|__metricsmith_cx| {
-                    __metricsmith_call.poll(::core::pin::Pin::as_mut(&mut __metricsmith_body), __metricsmith_cx)
-                })
-                .await;
-                __metricsmith_call.finish(#finish);
-                __metricsmith_out
+                #polled
+            },
+        )
+    } else if let Some(returned) = &shape.returned_future {
+        // The body runs now and builds the future; the call lasts until that completes.
+        let polled = polled_through_the_guard(&finish);
+        let timed = quote! {
+            async move {
+                let mut __metricsmith_call = __metricsmith_call;
+                let mut __metricsmith_body = ::core::pin::pin!(__metricsmith_body);
+                #polled
+            }
+        };
+        let timed = match returned.boxed {
+            true => quote!(#runtime::__private::Box::pin(#timed)),
+            false => timed,
+        };
+        (
+            quote!(let mut __metricsmith_call = #runtime::__private::Call::future()),
+            quote! {
+                let __metricsmith_body = __metricsmith_call.build(move || -> #output #user_block);
+                #timed
             },
         )
     } else if shape.fallible {
@@ -108,6 +132,19 @@ pub(crate) fn instrument_fn(
         });
     });
     out
+}
+
+/// Awaits the pinned `__metricsmith_body` polled through `__metricsmith_call`, then
+/// records the call as ended with `finish` and hands the output back.
+fn polled_through_the_guard(finish: &TokenStream) -> TokenStream {
+    quote! {
+        let __metricsmith_out = ::core::future::poll_fn(|__metricsmith_cx| {
+            __metricsmith_call.poll(::core::pin::Pin::as_mut(&mut __metricsmith_body), __metricsmith_cx)
+        })
+        .await;
+        __metricsmith_call.finish(#finish);
+        __metricsmith_out
+    }
 }
 
 /// A `return` of the declared type before the body of an `async` block, never run:
@@ -166,7 +203,7 @@ fn shared_site(kind: Kind, shape: &FnShape, runtime: &TokenStream) -> Part {
     let slice = format_ident!("{upper}_SITES");
     let (ty, new, builder) = match kind {
         Kind::Counted => {
-            let (fallible, future) = (shape.fallible, shape.is_async);
+            let (fallible, future) = (shape.fallible, shape.ends_with_a_future());
             (
                 quote!(CountedSite),
                 quote!(new(#function, ::core::module_path!(), #fallible, #future)),

@@ -143,22 +143,31 @@ fn expand_fn(mut function: FnItem, args: FnArgs, errors: &mut Errors) -> TokenSt
     let mut absorbed = Vec::new();
     let (kept, stack) = stacked(attrs, vec![args], &[], &mut absorbed, errors);
     function.attrs = kept;
-    let instrumented = instrument(function, &stack, None, errors);
-    let uses = uses(&absorbed);
-    quote!(#instrumented #uses)
+    // The function may be a method, where no `const _` item can follow it: the imports
+    // go first in its body, a block any item may go in.
+    let mut body = uses_in_block(&absorbed);
+    body.extend(std::mem::take(&mut function.body));
+    function.body = body;
+    instrument(function, &stack, None, errors)
 }
 
 /// The attributes read from the item are removed, so the compiler never resolves
 /// them: an underscore import of each keeps the user's `use metricsmith::counted;`
 /// from being reported as unused.
-fn uses(absorbed: &[syn::Path]) -> TokenStream {
+fn uses_in_block(absorbed: &[syn::Path]) -> TokenStream {
     if absorbed.is_empty() {
         return TokenStream::new();
     }
-    quote! {
-        #[allow(unused_imports)]
-        const _: () = { #(use #absorbed as _;)* };
+    quote!(#(#[allow(unused_imports)] use #absorbed as _;)*)
+}
+
+/// [`uses_in_block`] as an item after an `impl` block.
+fn uses_after_impl(absorbed: &[syn::Path]) -> TokenStream {
+    if absorbed.is_empty() {
+        return TokenStream::new();
     }
+    let uses = uses_in_block(absorbed);
+    quote!(const _: () = { #uses };)
 }
 
 /// Instruments one function with every kind in `stack`; on any error, emits it unchanged.
@@ -226,7 +235,7 @@ fn expand_impl(mut block: syn::ItemImpl, args: FnArgs, errors: &mut Errors) -> T
         }
     }
     let mut out: TokenStream = out.into_iter().collect();
-    out.extend(uses(&absorbed));
+    out.extend(uses_after_impl(&absorbed));
     out
 }
 

@@ -40,7 +40,11 @@ pub(crate) struct FnShape {
     /// The `function` label: the function's name as written (`r#` removed).
     pub(crate) name: String,
     pub(crate) is_async: bool,
-    /// Returns a `Result` (any path ending in `Result`): renders `result="error"`.
+    /// A function that is not `async` but returns a future (`impl Future<Output = T>`,
+    /// `Pin<Box<dyn Future<Output = T>>>`): its call lasts until that future completes.
+    pub(crate) returned_future: Option<ReturnedFuture>,
+    /// Returns a `Result` (any path ending in `Result`; for a future, its `Output`):
+    /// renders `result="error"`.
     pub(crate) fallible: bool,
     /// The return type with every `impl Trait` replaced by `_`, to annotate the body's
     /// closure or future (`()` without a return type).
@@ -71,12 +75,17 @@ impl FnShape {
             );
             return None;
         }
-        let (fallible, output) = match &sig.output {
-            syn::ReturnType::Default => (false, syn::parse_quote!(())),
+        let (fallible, output, returned_future) = match &sig.output {
+            syn::ReturnType::Default => (false, syn::parse_quote!(()), None),
             syn::ReturnType::Type(_, ty) => {
                 let mut output = (**ty).clone();
                 infer_impl_trait(&mut output);
-                (is_result(ty), output)
+                let returned_future = if sig.asyncness.is_none() { returned_future(ty) } else { None };
+                let fallible = match &returned_future {
+                    Some(future) => future.output.as_ref().is_some_and(is_result),
+                    None => is_result(ty),
+                };
+                (fallible, output, returned_future)
             }
         };
         let args = sig
@@ -90,8 +99,75 @@ impl FnShape {
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
-        Some(FnShape { name, is_async: sig.asyncness.is_some(), fallible, output, args })
+        Some(FnShape { name, is_async: sig.asyncness.is_some(), returned_future, fallible, output, args })
     }
+
+    /// Whether the call ends when a future completes (and can be cancelled).
+    pub(crate) fn ends_with_a_future(&self) -> bool {
+        self.is_async || self.returned_future.is_some()
+    }
+}
+
+/// The future a function that is not `async` returns.
+pub(crate) struct ReturnedFuture {
+    /// `Pin<Box<dyn Future ..>>`, rather than `impl Future ..`: the timed future is
+    /// boxed again.
+    pub(crate) boxed: bool,
+    /// Its `Output = T`, when written.
+    output: Option<syn::Type>,
+}
+
+/// `impl Future<Output = T> + ..` or `Pin<Box<dyn Future<Output = T> + ..>>` (any paths
+/// ending in `Future`, `Pin` and `Box`); `None` for any other type.
+fn returned_future(ty: &syn::Type) -> Option<ReturnedFuture> {
+    match ty {
+        syn::Type::ImplTrait(impl_trait) => {
+            Some(ReturnedFuture { boxed: false, output: future_output(&impl_trait.bounds)? })
+        }
+        syn::Type::Paren(paren) => returned_future(&paren.elem),
+        syn::Type::Group(group) => returned_future(&group.elem),
+        syn::Type::Path(path) => {
+            let boxed = single_type_argument(&path.path, "Pin").and_then(|inner| match inner {
+                syn::Type::Path(inner) => single_type_argument(&inner.path, "Box"),
+                _ => None,
+            })?;
+            let syn::Type::TraitObject(object) = boxed else { return None };
+            Some(ReturnedFuture { boxed: true, output: future_output(&object.bounds)? })
+        }
+        _ => None,
+    }
+}
+
+/// The only type argument of a path whose last segment is `name`: `T` of `Pin<T>`.
+fn single_type_argument<'a>(path: &'a syn::Path, name: &str) -> Option<&'a syn::Type> {
+    let last = path.segments.last().filter(|last| last.ident == name)?;
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+    match arguments.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(ty)] => Some(ty),
+        _ => None,
+    }
+}
+
+/// `Some(output)` when a bound is a `Future` (`Some(None)` when it names no `Output`).
+fn future_output(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+) -> Option<Option<syn::Type>> {
+    bounds.iter().find_map(|bound| {
+        let syn::TypeParamBound::Trait(bound) = bound else { return None };
+        let last = bound.path.segments.last().filter(|last| last.ident == "Future")?;
+        let output = match &last.arguments {
+            syn::PathArguments::AngleBracketed(arguments) => {
+                arguments.args.iter().find_map(|argument| match argument {
+                    syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => {
+                        Some(assoc.ty.clone())
+                    }
+                    _ => None,
+                })
+            }
+            _ => None,
+        };
+        Some(output)
+    })
 }
 
 /// `impl Trait` → `_`: a closure's return type or a turbofish may not name an opaque

@@ -5,7 +5,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 
-use crate::common::{f64_tokens, first_token_span};
+use crate::common::{f64_tokens, first_token_span, tokens_text};
 use metricsmith_naming::InstrumentKind;
 
 use super::validation::{valid_max_series, Instrument, DEFAULT_MAX_SERIES};
@@ -94,10 +94,47 @@ impl Instrument<'_> {
         }
     }
 
+    /// The compile-time checks of the instrument: its series budget and its label names.
+    pub(crate) fn compile_time_checks(&self, runtime: &TokenStream) -> TokenStream {
+        let budget = self.budget_assertion(runtime);
+        let labels = self.label_names_assertion(runtime);
+        quote!(#budget #labels)
+    }
+
+    /// A compile-time assertion that no label name is there twice (`(Region, Region)`,
+    /// two enums of one `#[label(name = ...)]`), which would make every scrape invalid.
+    /// The runtime finds the names and writes the message; the label type as written
+    /// and, for a tuple, each element's type give it the words. Spanned on the labels.
+    fn label_names_assertion(&self, runtime: &TokenStream) -> TokenStream {
+        // An info metric's labels are checked as written; a state set has one label.
+        if matches!(self.kind, InstrumentKind::Info | InstrumentKind::StateSet) {
+            return TokenStream::new();
+        }
+        let Some(labels) = label_type(self.ty) else { return TokenStream::new() };
+        let sources: Vec<String> = match labels {
+            syn::Type::Tuple(tuple) => tuple.elems.iter().map(tokens_text).collect(),
+            single => vec![tokens_text(single)],
+        };
+        let (ty, label_set) = (self.ty, tokens_text(labels));
+        let metric = format!("{} `{}`", self.kind.describe(), self.name);
+        quote_spanned! {first_token_span(labels)=>
+            const _: () = if let ::core::option::Option::Some(__message) =
+                #runtime::__private::duplicate_label_message(
+                    #metric,
+                    #label_set,
+                    <#ty as #runtime::__private::Instrument>::LABEL_NAMES,
+                    &[#(#sources),*],
+                )
+            {
+                ::core::panic!("{}", __message.as_str());
+            };
+        }
+    }
+
     /// A compile-time assertion that the instrument stays within its series budget. Its
     /// message names the metric, its actual series count, the budget and the fixes; it
     /// is spanned on `max_series = N`, or on the type when the budget is the default.
-    pub(crate) fn budget_assertion(&self, runtime: &TokenStream) -> TokenStream {
+    fn budget_assertion(&self, runtime: &TokenStream) -> TokenStream {
         let ty = self.ty;
         let name = &self.name;
         let what = self.kind.describe();
@@ -119,75 +156,85 @@ impl Instrument<'_> {
             }
         );
         // `parts` interleave with `numbers`, evaluated at compile time: the series
-        // count, for a histogram or summary the label combinations (and a histogram's
-        // bucket count), and the count again as the budget to raise to.
+        // count, for a histogram or summary the label combinations and the samples of
+        // each (and a histogram's bucket count), and the count again as the budget to
+        // raise to. The count is the runtime's formula, which the catalog uses too.
         let head = format!("{what} `{name}` has ");
         let tail = ")]`".to_owned();
-        let native = self.native_config(runtime);
-        let (buckets, per_label_set, parts, numbers) = match self.kind {
-            InstrumentKind::Histogram if native.is_some() => {
-                // The runtime's formula, which the catalog uses too: each bound, `+Inf`,
-                // `_count`, `_sum`, and the native buckets a scrape may show.
-                let count = self.bucket_count(runtime);
-                let buckets = quote! {
-                    const __BUCKETS: ::core::primitive::usize = #count;
-                    const __NATIVE: ::core::primitive::usize = #native.max_buckets();
-                    const __PER_LABEL_SET: ::core::primitive::usize =
-                        #runtime::__private::native_series_per_label_set(__BUCKETS, __NATIVE);
-                };
-                let formula = vec![
+        let buckets = match self.kind {
+            InstrumentKind::Histogram => self.bucket_count(runtime),
+            _ => quote!(0usize),
+        };
+        // The most native buckets a scrape shows per series (protobuf only).
+        let native = self.native_config(runtime).map(|config| quote!(#config.max_buckets()));
+        let native_count = native.clone().unwrap_or_else(|| quote!(0usize));
+        let (parts, numbers) = match self.kind {
+            InstrumentKind::Histogram => (
+                vec![
+                    head,
                     " series (".to_owned(),
                     " label combinations × ".to_owned(),
-                    " each: ".to_owned(),
-                    " buckets, `+Inf`, `_count`, `_sum` and up to ".to_owned(),
+                    " series each: ".to_owned(),
+                    match native {
+                        Some(_) => " buckets, `+Inf`, `_count`, `_sum` and up to ".to_owned(),
+                        None => format!(" buckets, `+Inf`, `_count` and `_sum`){raise}"),
+                    },
                     format!(" native buckets){raise}"),
-                ];
-                let numbers = quote!(
-                    __SERIES,
-                    __SERIES / __PER_LABEL_SET,
-                    __PER_LABEL_SET,
-                    __BUCKETS,
-                    __NATIVE,
-                    __SERIES
-                );
-                (buckets, quote!(__PER_LABEL_SET), [vec![head], formula, vec![tail]].concat(), numbers)
-            }
-            InstrumentKind::Histogram => {
-                let count = self.bucket_count(runtime);
-                let buckets = quote!(const __BUCKETS: ::core::primitive::usize = #count;);
-                let formula = vec![
+                    tail,
+                ]
+                .into_iter()
+                .filter(|part| native.is_some() || !part.starts_with(" native buckets"))
+                .collect(),
+                vec![
+                    quote!(__SERIES),
+                    quote!(__COMBINATIONS),
+                    quote!(__PER_COMBINATION),
+                    quote!(__BUCKETS),
+                    quote!(__NATIVE),
+                    quote!(__SERIES),
+                ]
+                .into_iter()
+                .enumerate()
+                .filter(|(position, _)| native.is_some() || *position != 4)
+                .map(|(_, number)| number)
+                .collect(),
+            ),
+            InstrumentKind::Summary => (
+                vec![
+                    head,
                     " series (".to_owned(),
-                    " label combinations × (".to_owned(),
-                    format!(" buckets + 2)){raise}"),
-                ];
-                let numbers = quote!(__SERIES, __SERIES / (__BUCKETS + 2), __BUCKETS, __SERIES);
-                (buckets, quote!((__BUCKETS + 2)), [vec![head], formula, vec![tail]].concat(), numbers)
-            }
-            InstrumentKind::Summary => {
-                let formula = format!(" label combinations × 2, for the count and the sum){raise}");
-                let numbers = quote!(__SERIES, __SERIES / 2usize, __SERIES);
-                (
-                    TokenStream::new(),
-                    quote!(2usize),
-                    vec![head, " series (".to_owned(), formula, tail],
-                    numbers,
-                )
-            }
-            _ => {
-                let parts = vec![head, format!(" series, one per label combination{raise}"), tail];
-                (TokenStream::new(), quote!(1usize), parts, quote!(__SERIES, __SERIES))
-            }
+                    " label combinations × ".to_owned(),
+                    format!(" series each: `_count` and `_sum`){raise}"),
+                    tail,
+                ],
+                vec![quote!(__SERIES), quote!(__COMBINATIONS), quote!(__PER_COMBINATION), quote!(__SERIES)],
+            ),
+            _ => (
+                vec![head, format!(" series, one per label combination{raise}"), tail],
+                vec![quote!(__SERIES), quote!(__SERIES)],
+            ),
         };
+        let mut message = quote!(#runtime::__private::CompileTimeMessage::new());
+        for (position, part) in parts.iter().enumerate() {
+            message.extend(quote!(.text(#part)));
+            if let Some(number) = numbers.get(position) {
+                message.extend(quote!(.number(#number)));
+            }
+        }
         quote_spanned! {span=>
             const _: () = {
-                #buckets
-                const __SERIES: ::core::primitive::usize =
-                    <#ty as #runtime::__private::Instrument>::SERIES * #per_label_set;
+                const __BUCKETS: ::core::primitive::usize = #buckets;
+                const __NATIVE: ::core::primitive::usize = #native_count;
+                const __COMBINATIONS: ::core::primitive::usize =
+                    <#ty as #runtime::__private::Instrument>::SERIES;
+                const __PER_COMBINATION: ::core::primitive::usize = #runtime::__private::series_per_label_set(
+                    <#ty as #runtime::__private::Instrument>::TYPE,
+                    __BUCKETS,
+                    __NATIVE,
+                );
+                const __SERIES: ::core::primitive::usize = __COMBINATIONS * __PER_COMBINATION;
                 if __SERIES > #max {
-                    ::core::panic!(
-                        "{}",
-                        #runtime::__private::SeriesBudgetMessage::new(&[#(#parts),*], &[#numbers]).as_str()
-                    );
+                    ::core::panic!("{}", #message.as_str());
                 }
             };
         }
@@ -281,45 +328,75 @@ fn constructor_path(ty: &syn::Type, constructor: &str) -> TokenStream {
 /// Whether the declared type has a label set other than `()`: `Gauge<Queue>`, not
 /// `Gauge` or `Gauge<()>`.
 fn has_labels(ty: &syn::Type) -> bool {
-    let syn::Type::Path(path) = ty else { return false };
-    let Some(syn::PathArguments::AngleBracketed(arguments)) = path.path.segments.last().map(|s| &s.arguments)
-    else {
-        return false;
+    label_type(ty).is_some()
+}
+
+/// The label set of the declared type as written, unless it is `()`: `Queue` of
+/// `Gauge<Queue>`; `None` for `Gauge` and `Gauge<()>`.
+fn label_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments else {
+        return None;
     };
-    !arguments.args.iter().all(|argument| {
-        matches!(argument, syn::GenericArgument::Type(syn::Type::Tuple(tuple)) if tuple.elems.is_empty())
+    arguments.args.iter().find_map(|argument| match argument {
+        syn::GenericArgument::Type(syn::Type::Tuple(tuple)) if tuple.elems.is_empty() => None,
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
     })
 }
 
-/// What each metric name claims, so two declarations of one name fail to build.
+/// What metric names claim, so two declarations that would show one name in a scrape
+/// fail to build. A group claims its members' names together, each once.
 ///
-/// - In one crate, a `#[macro_export]` macro named after the metric: every such macro
-///   lives in the crate root's macro namespace, so a second one is rustc's "the name
-///   `__metric_named_orders_total` is defined multiple times", pointing at both
+/// - In one crate, each name declared: a `#[macro_export]` macro `metric_<name>`. Every
+///   such macro lives in the crate root's macro namespace, so a second one is rustc's
+///   "the name `metric_orders_total` is defined multiple times", pointing at both
 ///   declarations, already in `cargo check`.
-/// - Across crates, an exported symbol, which the linker refuses to define twice.
+/// - Across crates, and between names that differ but would meet in a scrape (a counter
+///   `orders_total` shows the family `orders` and the series `orders_created`), each
+///   name through which another metric could meet it (`InstrumentKind::meeting_names`):
+///   an exported symbol `metricsmith__two_metrics_expose__<name>`, which the compiler
+///   (in one crate, at `cargo build`) and the linker (across crates) refuse to define
+///   twice.
 ///
-/// A name that is not identifier-shaped claims nothing in the crate: it already failed
-/// the naming rules.
-pub(crate) fn name_claim(name: &str, span: Span) -> TokenStream {
-    let symbol = format!("__metricsmith_duplicate_metric_name__{name}");
-    // Label-name syntax is identifier syntax: `__metric_named_<name>` is an identifier.
-    let identifier_shaped = metricsmith_naming::is_label_name(name);
-    let crate_claim = if identifier_shaped {
-        let claim = syn::Ident::new(&format!("__metric_named_{name}"), span);
-        quote_spanned! {span=>
-            #[doc(hidden)]
-            #[macro_export]
-            #[allow(non_local_definitions)]
-            macro_rules! #claim { () => {}; }
+/// A name that is not identifier-shaped claims nothing: it already failed the naming
+/// rules.
+#[derive(Default)]
+pub(crate) struct NameClaims {
+    declared: std::collections::HashSet<String>,
+    exposed: std::collections::HashSet<String>,
+}
+
+impl NameClaims {
+    /// The claims of the metric `name` of `kind`, declared at `span`, but those this set
+    /// already made.
+    pub(crate) fn claim(&mut self, name: &str, kind: InstrumentKind, span: Span) -> TokenStream {
+        // Label-name syntax is identifier syntax: `metric_<name>` is an identifier, and
+        // the symbol is safe in every linker's symbol lists.
+        let identifier_shaped = metricsmith_naming::is_label_name;
+        let mut claims = TokenStream::new();
+        if identifier_shaped(name) && self.declared.insert(name.to_owned()) {
+            let claim = syn::Ident::new(&format!("metric_{name}"), span);
+            claims.extend(quote_spanned! {span=>
+                #[doc(hidden)]
+                #[macro_export]
+                #[allow(non_local_definitions)]
+                macro_rules! #claim { () => {}; }
+            });
         }
-    } else {
-        TokenStream::new()
-    };
-    quote_spanned! {span=>
-        #crate_claim
-        #[unsafe(export_name = #symbol)]
-        static __METRICSMITH_NAME_CLAIM: ::core::primitive::u8 = 0;
+        for exposed in kind.meeting_names(name) {
+            if !identifier_shaped(&exposed) || !self.exposed.insert(exposed.clone()) {
+                continue;
+            }
+            let symbol = format!("metricsmith__two_metrics_expose__{exposed}");
+            let static_ident =
+                syn::Ident::new(&format!("__METRICSMITH_EXPOSES_{}", exposed.to_uppercase()), span);
+            claims.extend(quote_spanned! {span=>
+                #[unsafe(export_name = #symbol)]
+                static #static_ident: ::core::primitive::u8 = 0;
+            });
+        }
+        claims
     }
 }
 

@@ -11,6 +11,6 @@ mod native;
 mod validation;
 
 pub(crate) use arguments::{instrument_kind, InstrumentOptions};
-pub(crate) use expansion::{meta_expr, name_claim};
+pub(crate) use expansion::{meta_expr, NameClaims};
 pub(crate) use native::NativeOptions;
 pub(crate) use validation::{Instrument, NameSource};

@@ -23,14 +23,13 @@ pub(super) fn placeholder(input: &syn::DeriveInput, runtime: &TokenStream, error
         #[automatically_derived]
         impl #impl_generics #runtime::LabelSet for #ident #type_generics #where_clause {
             const COMBINATIONS: ::core::primitive::usize = 0;
-            const LABEL_COUNT: ::core::primitive::usize = 0;
+            const LABEL_NAMES: &'static [&'static ::core::primitive::str] = &[];
             fn combination_index(&self) -> ::core::primitive::usize {
                 0
             }
             fn from_combination_index(_: ::core::primitive::usize) -> ::core::option::Option<Self> {
                 ::core::option::Option::None
             }
-            fn label_names(_: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {}
             fn label_values(_: ::core::primitive::usize, _: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {}
         }
         #compile_errors
@@ -53,12 +52,11 @@ pub(super) fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]
     let members: Vec<_> = fields.iter().map(|field| field.member).collect();
     let names: Vec<_> = fields.iter().map(|field| &field.label_name).collect();
     let positions: Vec<_> = (0..fields.len()).collect();
-    let count = fields.len();
     quote! {
         #[automatically_derived]
         impl #runtime::LabelSet for #ident {
             const COMBINATIONS: ::core::primitive::usize = 1 #(* #cardinalities)*;
-            const LABEL_COUNT: ::core::primitive::usize = #count;
+            const LABEL_NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
             #[inline]
             fn combination_index(&self) -> ::core::primitive::usize {
                 let mut __index = 0;
@@ -71,13 +69,30 @@ pub(super) fn expand(ident: &syn::Ident, runtime: &TokenStream, fields: &[Field]
                     #(#members: #label_values::from_index(__digits[#positions])?,)*
                 })
             }
-            fn label_names(__out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
-                #(__out.push(#names);)*
-            }
             fn label_values(__index: ::core::primitive::usize, __out: &mut #runtime::__private::Vec<&'static ::core::primitive::str>) {
                 if let ::core::option::Option::Some(__digits) = #runtime::__private::__split_index(__index, [#(#cardinalities),*]) {
-                    #(__out.push(#label_values::VALUES.get(__digits[#positions]).copied().unwrap_or(""));)*
+                    #(__out.push(match #label_values::text_at(__digits[#positions]) {
+                        ::core::option::Option::Some(__text) => __text,
+                        ::core::option::Option::None => "",
+                    });)*
                 }
+            }
+            const HAS_RUNTIME_VALUES: ::core::primitive::bool = false #(|| #label_values::RUNTIME_VALUES)*;
+            #[inline]
+            fn combination_exists(__index: ::core::primitive::usize) -> ::core::primitive::bool {
+                if !<Self as #runtime::LabelSet>::HAS_RUNTIME_VALUES {
+                    return __index < <Self as #runtime::LabelSet>::COMBINATIONS;
+                }
+                match #runtime::__private::__split_index(__index, [#(#cardinalities),*]) {
+                    ::core::option::Option::Some(__digits) => {
+                        true #(&& (!#label_values::RUNTIME_VALUES
+                            || ::core::option::Option::is_some(&#label_values::text_at(__digits[#positions]))))*
+                    }
+                    ::core::option::Option::None => false,
+                }
+            }
+            fn combinations_generation() -> ::core::primitive::usize {
+                0 #(+ if #label_values::RUNTIME_VALUES { #label_values::existing_values() } else { 0 })*
             }
         }
     }

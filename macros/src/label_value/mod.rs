@@ -1,8 +1,10 @@
-//! `#[derive(LabelValue)]`: a fieldless enum becomes a bounded label.
+//! `#[derive(LabelValue)]`: a fieldless enum becomes a bounded label; so does a struct of
+//! one `RuntimeValue` with a `capacity`, whose values are registered at run time.
 //!
-//! Arguments (`#[label(name = "...", crate = path)]` on the enum, `#[label(rename =
-//! "...")]` on variants) → validation (fieldless, non-empty, distinct values, valid
-//! label name) → expansion (constants and two match arms).
+//! Arguments (`#[label(name = "...", capacity = N, crate = path)]` on the type,
+//! `#[label(rename = "...")]` on variants) → validation (fieldless, non-empty, distinct
+//! values; one `RuntimeValue` and a capacity; valid label name) → expansion (constants and
+//! match arms; a table of runtime values).
 
 mod arguments;
 mod expansion;
@@ -13,14 +15,28 @@ use quote::quote;
 
 use crate::common::runtime_path;
 use crate::errors::Errors;
-use arguments::EnumArgs;
+use arguments::LabelArgs;
 
 pub(crate) fn derive(input: syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
-    let args = EnumArgs::parse(&input.attrs, &mut errors);
+    let args = LabelArgs::parse(&input.attrs, &mut errors);
     let runtime = runtime_path(args.runtime.as_ref());
     let ident = &input.ident;
 
+    if let syn::Data::Struct(data) = &input.data {
+        let label_name = validation::label_name(ident, &args, &mut errors);
+        let expansion = match validation::runtime_struct(&input, data, &args, &label_name, &mut errors) {
+            Some(capacity) => expansion::expand_runtime(ident, &runtime, &label_name, capacity),
+            None => {
+                let stub = expansion::placeholder_impl(&input, &runtime, &label_name);
+                let runtime_stub = expansion::runtime_placeholder_impl(&input, &runtime);
+                quote!(#stub #runtime_stub)
+            }
+        };
+        let compile_errors = errors.to_compile_errors();
+        return quote!(#expansion #compile_errors);
+    }
+    validation::no_capacity_on_enum(ident, &args, &mut errors);
     let Some(data) = validation::enum_data(&input, &mut errors) else {
         let stub = expansion::placeholder_impl(&input, &runtime, "");
         let compile_errors = errors.to_compile_errors();

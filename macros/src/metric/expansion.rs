@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned};
 
 use super::arguments::MetricStatic;
 use crate::common::first_token_span;
-use crate::instrument::{meta_expr, name_claim, Instrument};
+use crate::instrument::{meta_expr, Instrument, NameClaims};
 
 /// The static of an instrument, its budget assertion and its registration.
 pub(super) fn instrument_static(
@@ -33,8 +33,8 @@ pub(super) fn instrument_static(
         None => (quote!(&#ident), TokenStream::new()),
     };
     let entry = quote!(#runtime::__private::Registration::Metric { meta: &#meta, family: #family });
-    let claim = name_claim(&instrument.name, name_span);
-    let budget = instrument.budget_assertion(runtime);
+    let claim = NameClaims::default().claim(&instrument.name, instrument.kind, name_span);
+    let budget = instrument.compile_time_checks(runtime);
     let static_item = emit_static(item, value);
     let registered = registration(runtime, entry, quote!(#callback_static #claim));
     quote! {
@@ -55,15 +55,56 @@ pub(super) fn group_static(item: &MetricStatic, runtime: &TokenStream) -> TokenS
     let storage_type = quote_spanned!(ty_span=> <#ty as #runtime::__private::GroupStorage>::Storage);
     let storage = quote_spanned!(ty_span=> <#ty as #runtime::__private::GroupStorage>::STORAGE);
     let ident = &item.ident;
-    let entry =
-        quote!(#runtime::__private::Registration::Group(__METRICSMITH_STORAGE.__metricsmith_group(&#ident)));
+    let static_name = ident.to_string();
+    // Spanned on the static, so `line!()` is its line.
+    let declared_by = quote_spanned! {ident.span()=>
+        #runtime::__private::GroupStatic { name: #static_name, file: ::core::file!(), line: ::core::line!() }
+    };
+    let entry = quote! {
+        #runtime::__private::Registration::Group {
+            group: __METRICSMITH_STORAGE.__metricsmith_group(&#ident),
+            declared_by: &#declared_by,
+        }
+    };
     let registered = registration(runtime, entry, TokenStream::new());
     let value = quote!({
         static __METRICSMITH_STORAGE: #storage_type = #storage;
         #registered
         __METRICSMITH_STORAGE.__metricsmith_new()
     });
-    emit_static(item, value)
+    let static_item = emit_static(item, value);
+    let one_static = one_static_per_group(item, runtime);
+    quote!(#static_item #one_static)
+}
+
+/// A second static of one group type would register the same metrics twice (the
+/// registry keeps the first, so the second's values are lost): each group static
+/// implements `DeclaredAsStatic<Marker>` for its type, with a marker type of its own
+/// named after it, and asks for the one such impl. With two, rustc cannot choose and
+/// lists both, at the two statics: "multiple `impl`s satisfying
+/// `BatchMetrics: DeclaredAsStatic<_>` found". Unlike a conflicting-impl check, this also
+/// works for a group type of another crate (the marker makes the impl local), and sees
+/// a static of the same type in a crate this one depends on.
+fn one_static_per_group(item: &MetricStatic, runtime: &TokenStream) -> TokenStream {
+    let MetricStatic { ident, ty, .. } = item;
+    let span = ident.span();
+    let marker = syn::Ident::new(&ident.to_string(), span);
+    let ty_span = first_token_span(ty);
+    let impl_line = quote_spanned! {span=>
+        impl #runtime::__private::DeclaredAsStatic<#marker> for #ty {}
+    };
+    let check = quote_spanned! {ty_span=>
+        #runtime::__private::each_metric_group_type_has_one_static::<#ty, _>()
+    };
+    quote! {
+        const _: () = {
+            #[allow(non_camel_case_types, dead_code)]
+            enum #marker {}
+            #[allow(non_local_definitions)]
+            #impl_line
+            #check
+        };
+    }
 }
 
 /// The user's attributes and signature, with `= value` supplied.

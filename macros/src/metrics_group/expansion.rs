@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::validation::{Member, Rejected};
-use crate::instrument::{meta_expr, name_claim};
+use crate::instrument::{meta_expr, NameClaims};
 
 /// What one member adds to the group's items.
 struct MemberParts {
@@ -46,17 +46,14 @@ fn member_parts(member: &Member, runtime: &TokenStream) -> MemberParts {
     MemberParts { storage, constructor: quote!(#field: #build), visit }
 }
 
-/// The name claims, one per distinct name: a name twice in this group is reported by
+/// The members' name claims, each name once: a name twice in this group is reported by
 /// `validation`, in the group's own words.
 fn claims(members: &[Member]) -> Vec<TokenStream> {
+    let mut claims = NameClaims::default();
     members
         .iter()
-        .enumerate()
-        .filter(|(position, member)| {
-            !members[..*position].iter().any(|earlier| earlier.instrument.name == member.instrument.name)
-        })
-        .map(|(_, member)| {
-            let claim = name_claim(&member.instrument.name, member.name_span);
+        .map(|member| {
+            let claim = claims.claim(&member.instrument.name, member.instrument.kind, member.name_span);
             quote!(const _: () = { #claim };)
         })
         .collect()
@@ -84,7 +81,7 @@ pub(super) fn expand(
     }));
     let visits = parts.iter().map(|part| &part.visit);
     let claims = claims(members);
-    let budgets = members.iter().map(|member| member.instrument.budget_assertion(runtime));
+    let budgets = members.iter().map(|member| member.instrument.compile_time_checks(runtime));
     quote! {
         #[doc(hidden)]
         #[allow(non_camel_case_types)]

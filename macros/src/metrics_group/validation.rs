@@ -131,14 +131,28 @@ fn not_an_instrument(group: &syn::Ident, field: &syn::Ident, ty: &syn::Type) -> 
     syn::Error::new_spanned(ty, message)
 }
 
+/// No two members of one name, nor two whose scrapes would show one name (a counter
+/// `orders_total`, whose `_created` series is `orders_created`, and a counter
+/// `orders_created_total`).
 fn check_distinct_names(group: &syn::Ident, members: &[Member], errors: &mut Errors) {
+    let exposed: Vec<Vec<String>> =
+        members.iter().map(|member| member.instrument.kind.exposed_names(&member.instrument.name)).collect();
     for (position, member) in members.iter().enumerate() {
         let name = &member.instrument.name;
-        if let Some(earlier) = members[..position].iter().find(|other| other.instrument.name == *name) {
-            errors.error_at(
-                member.name_span,
-                format!("fields `{}` and `{}` of `{group}` are both the metric `{name}`: give one of them another name", earlier.field, member.field),
-            );
-        }
+        let shared = members[..position].iter().zip(&exposed).find_map(|(earlier, earlier_names)| {
+            let shared = exposed[position].iter().find(|exposed| earlier_names.contains(exposed))?;
+            Some((earlier, shared))
+        });
+        let Some((earlier, shared)) = shared else { continue };
+        let (first, second) = (&earlier.field, &member.field);
+        let message = if earlier.instrument.name == *name {
+            format!("fields `{first}` and `{second}` of `{group}` are both the metric `{name}`: give one of them another name")
+        } else {
+            format!(
+                "fields `{first}` and `{second}` of `{group}` would both show `{shared}` in a scrape (metrics `{}` and `{name}`): give one of them another name",
+                earlier.instrument.name
+            )
+        };
+        errors.error_at(member.name_span, message);
     }
 }

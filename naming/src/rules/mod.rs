@@ -21,14 +21,15 @@ pub use snake_case::to_snake_case;
 use crate::error::NamingError;
 use crate::kind::InstrumentKind;
 use charset::{no_reserved_prefix, non_empty, not_reserved_label, CHARSET_RULES};
-use suffix::{duration_in_seconds, info_suffix, no_derived_suffix, total_suffix};
+use suffix::{duration_in_seconds, info_suffix, no_derived_suffix, time_in_seconds, total_suffix};
 use tokens::{base_units, no_type_words};
 use violation::{corrected, of_owner, Subject, Violation};
 
 /// Every rule for a metric name (the full name, after any group prefix was joined).
 ///
 /// Returns all violations found, in a stable order: character-set rules first, then
-/// `_total`, reserved suffixes, units and metric-type words. An empty vec means the
+/// `_total`, reserved suffixes, units, metric-type words and a word of time without
+/// its unit. An empty vec means the
 /// name is valid. Every error carries the same suggestion, which passes all rules.
 ///
 /// ```
@@ -64,7 +65,7 @@ pub fn check_metric_name(name: &str, kind: InstrumentKind) -> Vec<NamingError> {
 /// assert_eq!(check_duration_histogram_name("payment_latency_seconds"), vec![]);
 /// ```
 pub fn check_duration_histogram_name(name: &str) -> Vec<NamingError> {
-    let violations = metric_violations(name, InstrumentKind::Histogram);
+    let violations = histogram_violations_but_time_words(name);
     let duration = duration_in_seconds(name);
     if violations.is_empty() && duration.is_none() {
         return Vec::new();
@@ -137,12 +138,22 @@ fn metric_violations(name: &str, kind: InstrumentKind) -> Vec<Violation> {
     found.extend(info_suffix(name, kind));
     found.extend(base_units(name));
     found.extend(no_type_words(name));
+    found.extend(time_in_seconds(name, kind));
     found
 }
 
+/// The histogram rules but the time-word one, which `duration_in_seconds` (any name must
+/// end in `_seconds`) covers in its own words; then that rule.
 fn duration_histogram_violations(name: &str) -> Vec<Violation> {
-    let mut found = metric_violations(name, InstrumentKind::Histogram);
+    let mut found = histogram_violations_but_time_words(name);
     found.extend(duration_in_seconds(name));
+    found
+}
+
+fn histogram_violations_but_time_words(name: &str) -> Vec<Violation> {
+    let time_word = time_in_seconds(name, InstrumentKind::Histogram);
+    let mut found = metric_violations(name, InstrumentKind::Histogram);
+    found.retain(|violation| Some(violation) != time_word.as_ref());
     found
 }
 

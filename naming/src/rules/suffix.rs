@@ -1,5 +1,6 @@
 //! Suffix rules for metric names: `_total` for counters only, no suffix of a derived
-//! series, `_info` for info metrics, `_seconds` for durations.
+//! series, `_info` for info metrics, `_seconds` for durations and for names that end in
+//! a word of time.
 
 use super::violation::{non_empty_string, Violation};
 use crate::kind::InstrumentKind;
@@ -49,6 +50,12 @@ pub(super) fn no_derived_suffix(name: &str, kind: InstrumentKind) -> Option<Viol
     }
     let (stem, had_total) = without_total(name);
     let (suffix, reason) = DERIVED_SUFFIXES.iter().find(|(suffix, _)| stem.ends_with(suffix))?;
+    // A counter's series end in `_total` (`business_orders_created_total`), so no
+    // `_created` series is taken for one: its family only collides with a counter,
+    // histogram or summary family `business_orders`, which the name claims reject.
+    if kind.is_counter() && *suffix == "_created" {
+        return None;
+    }
     let fix = stem.strip_suffix(suffix).and_then(non_empty_string).map(|base| {
         if had_total {
             format!("{base}_total")
@@ -95,4 +102,47 @@ pub(super) fn duration_in_seconds(name: &str) -> Option<Violation> {
         Some(tokens.join("_")),
         "end it in `_seconds`",
     ))
+}
+
+/// Words that, last in a name, say it measures a time, so its unit must follow.
+///
+/// Checked against the metric names of node_exporter (every `e2e-output*.txt` fixture,
+/// which include client_golang's `go_*` and `process_*`), Prometheus 2.42 and the
+/// Pushgateway (their own `/metrics`) and kube-state-metrics (its docs): every gauge
+/// there that ends in one of these words is a time without its unit, e.g.
+/// `kube_pod_start_time` (Unix seconds), `prometheus_tsdb_head_max_time` (milliseconds,
+/// since joined by `prometheus_tsdb_head_max_time_seconds`) and
+/// `node_hwmon_pwm_stop_time`.
+pub(super) const TIME_WORDS: &[&str] =
+    &["time", "duration", "latency", "elapsed", "delay", "age", "uptime", "wait"];
+
+/// Time words that, last before a counter's `_total`, usually count events rather than
+/// add up time: node_exporter's `node_infiniband_port_transmit_wait_total` counts ticks
+/// and `node_mountstats_nfs_event_jukebox_delay_total` counts delays. A counter of time
+/// names its unit anyway (`node_disk_io_time_seconds_total`), so these two are left to
+/// it.
+const EVENT_WORDS: &[&str] = &["delay", "wait"];
+
+/// A gauge, histogram or summary whose last word, or a counter whose last word before
+/// `_total`, is a word of time (`response_time`, `cpu_time_total`) records a time: in
+/// seconds, with `_seconds` in the name (`response_time_seconds`,
+/// `cpu_time_seconds_total`). Info metrics and state sets name no quantity.
+pub(super) fn time_in_seconds(name: &str, kind: InstrumentKind) -> Option<Violation> {
+    if matches!(kind, InstrumentKind::Info | InstrumentKind::StateSet) {
+        return None;
+    }
+    let (stem, had_total) = if kind.is_counter() { without_total(name) } else { (name, false) };
+    let (_, last) = stem.rsplit_once('_')?;
+    if !TIME_WORDS.contains(&last) || (kind.is_counter() && EVENT_WORDS.contains(&last)) {
+        return None;
+    }
+    let fix = if had_total { format!("{stem}_seconds_total") } else { format!("{stem}_seconds") };
+    Some(
+        Violation::new(
+            format!("{} `{name}` ends in `{last}` but names no unit", kind.describe()),
+            Some(fix),
+            "record seconds and end it in `_seconds`",
+        )
+        .with_lead("record seconds and "),
+    )
 }

@@ -9,6 +9,7 @@ mod rules;
 pub use rules::RuleOptions;
 
 use crate::family::MetricType;
+use crate::instruments::series_per_label_set;
 use crate::registry::{registry, Registered};
 
 /// Every instrument registered in this program, sorted by name.
@@ -59,12 +60,20 @@ pub struct CatalogMetric {
     pub unit: Option<&'static str>,
     /// Its labels, in order, each with every value it takes.
     pub labels: Vec<CatalogLabel>,
-    /// Label combinations: one per series of a counter or gauge.
+    /// Label combinations: one per series of a counter or gauge. For labels whose values
+    /// are registered at run time, the combinations whose values exist now.
     pub label_sets: usize,
-    /// Samples one text-format scrape contains: label combinations × 1, or × 2 for a
-    /// summary (`_count`, `_sum`), or × (buckets + 3) for a histogram (every `le`
+    /// Samples one text-format scrape contains now: label combinations × 1, or × 2 for
+    /// a summary (`_count`, `_sum`), or × (buckets + 3) for a histogram (every `le`
     /// including `+Inf`, `_count`, `_sum`).
     pub series: usize,
+    /// The most label combinations there can be: [`label_sets`](Self::label_sets), or for
+    /// labels whose values are registered at run time, what they have once every capacity
+    /// is full (the capacity and the overflow value of each such label).
+    pub max_label_sets: usize,
+    /// The samples a scrape has at the most: [`max_label_sets`](Self::max_label_sets) ×
+    /// the samples per combination. What the compile-time series budget bounds.
+    pub max_series: usize,
     /// Histogram bucket upper bounds (without `+Inf`); empty for other types.
     pub buckets: Vec<f64>,
     /// Whether its values are read at scrape time (callback, collector, process).
@@ -90,12 +99,14 @@ pub struct CatalogLabel {
 impl CatalogMetric {
     fn new(metric: &Registered) -> Self {
         let family = metric.family;
-        let label_sets = family.series_count();
+        let max_label_sets = family.series_count();
         let mut labels: Vec<CatalogLabel> =
             metric.label_names.iter().map(|name| CatalogLabel { name, values: Vec::new() }).collect();
         let mut seen: Vec<HashSet<&'static str>> = vec![HashSet::new(); labels.len()];
         let mut values = Vec::with_capacity(labels.len());
-        for series in 0..label_sets {
+        let mut label_sets = 0;
+        for series in (0..max_label_sets).filter(|series| family.series_exists(*series)) {
+            label_sets += 1;
             values.clear();
             family.label_values(series, &mut values);
             for ((label, seen), value) in labels.iter_mut().zip(&mut seen).zip(&values) {
@@ -105,11 +116,8 @@ impl CatalogMetric {
             }
         }
         let buckets = family.bucket_bounds().to_vec();
-        let per_label_set = match metric.metric_type {
-            MetricType::Histogram => buckets.len() + 3,
-            MetricType::Summary => 2,
-            _ => 1,
-        };
+        let per_label_set =
+            series_per_label_set(metric.metric_type, buckets.len(), family.native_max_buckets().unwrap_or(0));
         CatalogMetric {
             name: metric.meta.name,
             metric_type: metric.metric_type,
@@ -118,6 +126,8 @@ impl CatalogMetric {
             labels,
             label_sets,
             series: label_sets * per_label_set,
+            max_label_sets,
+            max_series: max_label_sets * per_label_set,
             buckets,
             read_at_scrape: family.reads_at_scrape(),
             file: metric.meta.file,
@@ -135,6 +145,35 @@ impl Catalog {
     /// ```
     pub fn get(&self, name: &str) -> Option<&CatalogMetric> {
         self.metrics.iter().find(|metric| metric.name == name)
+    }
+
+    /// The names of the metrics declared in the crate `krate` (their module path starts
+    /// with it) that do not start with `prefix`: for a library's own test that each of
+    /// its metrics carries its prefix, so no program that links it and declares a
+    /// metric of the same name fails to link.
+    ///
+    /// ```
+    /// use metricsmith::{metric, Counter};
+    ///
+    /// /// Parcels the courier library picked up.
+    /// #[metric]
+    /// static COURIER_PICKUPS_TOTAL: Counter;
+    ///
+    /// /// Retries, named without the library's prefix.
+    /// #[metric]
+    /// static RETRIES_TOTAL: Counter;
+    ///
+    /// // In a library's tests: `without_prefix(env!("CARGO_CRATE_NAME"), "courier_")`.
+    /// let krate = module_path!().split("::").next().unwrap();
+    /// assert_eq!(metricsmith::catalog().without_prefix(krate, "courier_"), ["retries_total"]);
+    /// ```
+    pub fn without_prefix(&self, krate: &str, prefix: &str) -> Vec<&'static str> {
+        self.metrics
+            .iter()
+            .filter(|metric| metric.module.split("::").next() == Some(krate))
+            .map(|metric| metric.name)
+            .filter(|name| !name.starts_with(prefix))
+            .collect()
     }
 
     /// Every series a scrape contains, summed over the instruments.
@@ -192,7 +231,8 @@ impl Catalog {
     }
 
     /// A JSON document: `{"metrics":[{"name":..,"type":..,"help":..,"unit":..,"labels":
-    /// [{"name":..,"values":[..]}],"label_sets":..,"series":..,"buckets":[..],
+    /// [{"name":..,"values":[..]}],"label_sets":..,"series":..,"max_label_sets":..,
+    /// "max_series":..,"buckets":[..],
     /// "read_at_scrape":..,"file":..,"line":..,"module":..}]}`.
     ///
     /// ```
@@ -223,8 +263,8 @@ impl Catalog {
             });
             let _ = write!(
                 out,
-                ",\"label_sets\":{},\"series\":{},\"buckets\":",
-                metric.label_sets, metric.series
+                ",\"label_sets\":{},\"series\":{},\"max_label_sets\":{},\"max_series\":{},\"buckets\":",
+                metric.label_sets, metric.series, metric.max_label_sets, metric.max_series
             );
             // Bucket bounds are finite (checked at compile time); JSON has no NaN.
             json_array(out, &metric.buckets, |out, bound| match bound.is_finite() {

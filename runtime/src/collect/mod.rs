@@ -184,7 +184,7 @@ impl<L: LabelSet> CallbackCollector<L> {
 impl<L: LabelSet> Collector for CallbackCollector<L> {
     type Labels = L;
     fn collect(&self, values: &mut CollectedValues<L>) -> Result<(), CollectError> {
-        for index in 0..L::COMBINATIONS {
+        for index in (0..L::COMBINATIONS).filter(|index| L::combination_exists(*index)) {
             let labels = L::from_combination_index(index)
                 .ok_or_else(|| CollectError::new(format!("label set index {index} has no labels")))?;
             let value = (self.read)(labels)?;
@@ -256,7 +256,8 @@ impl<L: LabelSet> Family for Collected<L> {
         let mut values = CollectedValues::<L>::new();
         self.source.collect(&mut values)?;
         // Checked whole before anything is stored: a failed collect changes nothing.
-        for (index, value) in values.values.iter().enumerate() {
+        let existing = values.values.iter().enumerate().filter(|(index, _)| L::combination_exists(*index));
+        for (index, value) in existing {
             let problem = match value {
                 None => "no value was set",
                 Some(value)

@@ -5,6 +5,8 @@
 //! least 6 (`1e+06`, `1e-05`, `0.0001`, `123456`). `ryu` finds the digits; this module
 //! only lays them out.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 /// The significant digits of a finite, non-zero float and where its decimal point goes:
 /// the value is `0.DIGITS × 10^point`.
 struct Decimal<'a> {
@@ -86,6 +88,25 @@ pub(crate) fn write_canonical_float(out: &mut Vec<u8>, value: f64) {
 pub(crate) fn write_u64(out: &mut Vec<u8>, value: u64) {
     let mut buffer = itoa::Buffer::new();
     out.extend_from_slice(buffer.format(value).as_bytes());
+}
+
+/// Writes a time since the epoch as seconds with millisecond precision
+/// (`1712345678.123`), as Prometheus stores timestamps: exemplar times and `_created`
+/// values.
+pub(crate) fn write_timestamp(out: &mut Vec<u8>, since_epoch: Duration) {
+    write_u64(out, since_epoch.as_secs());
+    out.push(b'.');
+    let millis = since_epoch.subsec_millis();
+    out.extend_from_slice(&[
+        b'0' + (millis / 100) as u8,
+        b'0' + (millis / 10 % 10) as u8,
+        b'0' + (millis % 10) as u8,
+    ]);
+}
+
+/// The time since the epoch of `time`; zero for a time before it.
+pub(crate) fn since_epoch(time: SystemTime) -> Duration {
+    time.duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
 fn special(value: f64) -> Option<&'static str> {
@@ -217,6 +238,15 @@ mod tests {
         for (value, expected) in table {
             assert_eq!(canonical(*value), *expected, "formatting {value:?}");
         }
+    }
+
+    #[test]
+    fn timestamps_have_three_decimals() {
+        let mut out = Vec::new();
+        write_timestamp(&mut out, Duration::new(1_712_345_678, 5_999_999));
+        out.push(b' ');
+        write_timestamp(&mut out, Duration::from_secs(7));
+        assert_eq!(out, b"1712345678.005 7.000");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The two text formats, Prometheus 0.0.4 and OpenMetrics 1.0: one writer, since they
-//! differ only in family names, HELP escaping, `le` number style, `# UNIT` and exemplars.
+//! differ only in family names, HELP escaping, `le` number style, `# UNIT`, exemplars
+//! and `_created` lines.
 
 use super::family_text::FamilyText;
 use super::{escape, number, Format};
@@ -7,39 +8,46 @@ use crate::exemplars;
 use crate::family::{MetricType, Number, Sample};
 use crate::registry::Registered;
 
-fn type_word(format: Format, metric_type: MetricType) -> &'static str {
-    match (format, metric_type) {
-        (Format::Prometheus, MetricType::Info | MetricType::StateSet) => "gauge",
-        (_, metric_type) => metric_type.as_str(),
+fn type_word(openmetrics: bool, metric_type: MetricType) -> &'static str {
+    match metric_type {
+        MetricType::Info | MetricType::StateSet if !openmetrics => "gauge",
+        metric_type => metric_type.as_str(),
     }
 }
 
-/// Appends one family: its `# HELP`, `# TYPE` (and OpenMetrics `# UNIT`) lines and every
-/// series.
+/// Appends one family in `format` (one of the two text formats): its `# HELP`, `# TYPE`
+/// (and OpenMetrics `# UNIT`) lines and every series, with `_created` lines when
+/// `created` (OpenMetrics only).
 pub(super) fn render_family(
     format: Format,
+    created: bool,
     metric: &Registered,
     text: &FamilyText,
     sample: &mut Sample,
     out: &mut Vec<u8>,
 ) {
-    let header_name = match format {
-        Format::Prometheus => metric.meta.name,
-        Format::OpenMetrics => metric.family_name,
-    };
+    let labels = text.text_labels(metric);
+    if labels.none_exist() {
+        // No series yet (labels whose values are registered at run time, none so far):
+        // nothing to say, not even HELP and TYPE.
+        return;
+    }
+    let openmetrics = format == Format::OpenMetrics;
+    let header_name = if openmetrics { metric.family_name } else { metric.meta.name };
     out.extend_from_slice(b"# HELP ");
     out.extend_from_slice(header_name.as_bytes());
     out.push(b' ');
-    match format {
-        Format::Prometheus => escape::write_help_prometheus(out, metric.meta.help),
-        Format::OpenMetrics => escape::write_escaped_quoted(out, metric.meta.help),
+    if openmetrics {
+        escape::write_escaped_quoted(out, metric.meta.help);
+    } else {
+        escape::write_help_prometheus(out, metric.meta.help);
     }
     out.extend_from_slice(b"\n# TYPE ");
     out.extend_from_slice(header_name.as_bytes());
     out.push(b' ');
-    out.extend_from_slice(type_word(format, metric.metric_type).as_bytes());
+    out.extend_from_slice(type_word(openmetrics, metric.metric_type).as_bytes());
     out.push(b'\n');
-    if let (Format::OpenMetrics, Some(unit)) = (format, metric.unit) {
+    if let (true, Some(unit)) = (openmetrics, metric.unit) {
         out.extend_from_slice(b"# UNIT ");
         out.extend_from_slice(header_name.as_bytes());
         out.push(b' ');
@@ -48,13 +56,19 @@ pub(super) fn render_family(
     }
     let name = metric.meta.name.as_bytes();
     // Only OpenMetrics has exemplars, and only counters and histograms.
-    let with_exemplars = format == Format::OpenMetrics
+    let with_exemplars = openmetrics
         && matches!(metric.metric_type, MetricType::Counter | MetricType::Histogram)
         && exemplars::any();
+    let created = created && openmetrics;
+    // The family name (without `_total`) takes the suffix: `orders_processed_created`.
+    let created_name = metric.family_name.as_bytes();
     for series in 0..metric.family.series_count() {
+        if !labels.exists(series) {
+            continue;
+        }
         sample.clear();
         metric.family.read(series, sample);
-        let labels = text.series_labels(metric, series).as_bytes();
+        let labels = labels.of(series);
         let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
         match metric.metric_type {
             MetricType::Histogram => {
@@ -73,7 +87,7 @@ pub(super) fn render_family(
                 // OpenMetrics forbids `_sum` on histograms with negative buckets, and
                 // allows `_count` only beside a `_sum` (the `+Inf` bucket still counts).
                 let negative_buckets = bounds.first().is_some_and(|lowest| *lowest < 0.0);
-                if !(format == Format::OpenMetrics && negative_buckets) {
+                if !(openmetrics && negative_buckets) {
                     write_count_and_sum(out, name, labels, sample);
                 }
             }
@@ -86,6 +100,12 @@ pub(super) fn render_family(
                 }
                 out.push(b'\n');
             }
+        }
+        if let (true, Some(since)) = (created, sample.created) {
+            // Only counters, histograms and summaries have a created time.
+            write_series_name(out, created_name, b"_created", labels, false);
+            number::write_timestamp(out, number::since_epoch(since));
+            out.push(b'\n');
         }
     }
 }
@@ -134,13 +154,8 @@ fn write_exemplar(out: &mut Vec<u8>, key: (usize, usize)) {
         out.extend_from_slice(b"} ");
         write_number(out, exemplar.value());
         if let Some(timestamp) = exemplar.timestamp() {
-            // Seconds with millisecond precision, as Prometheus stores timestamps.
             out.push(b' ');
-            number::write_u64(out, timestamp.as_secs());
-            out.push(b'.');
-            let millis = timestamp.subsec_millis();
-            out.extend_from_slice(&[b'0' + (millis / 100) as u8, b'0' + (millis / 10 % 10) as u8]);
-            out.push(b'0' + (millis % 10) as u8);
+            number::write_timestamp(out, timestamp);
         }
     });
 }

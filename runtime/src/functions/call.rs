@@ -16,7 +16,8 @@ use crate::instruments::{CounterSeries, GaugeSeries, HistogramSeries};
 /// when the guard drops: `panic` if the body is unwinding, otherwise `ok` — unless
 /// [`finish`](Self::finish) already recorded the returned `Result`. An `async fn`'s call
 /// is polled through [`poll`](Self::poll), which records `panic` while the panic
-/// unwinds; dropped unfinished, it records `cancelled`.
+/// unwinds; dropped unfinished, it records `cancelled`. So is the future a function
+/// returning `impl Future` builds, in [`build`](Self::build).
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Call {
@@ -46,7 +47,9 @@ impl Call {
         Call::new(Mode::Sync { unwinding_at_start: false })
     }
 
-    /// A guard for an `async fn`'s call, created when its future is first polled.
+    /// A guard for a call that ends when a future completes: an `async fn`'s, created
+    /// when its future is first polled, or that of a function returning a future,
+    /// created when it is called.
     #[inline]
     pub fn future() -> Self {
         Call::new(Mode::Future)
@@ -104,10 +107,24 @@ impl Call {
     /// Polls the body's future; if the poll panics, records `panic` while it unwinds.
     #[inline]
     pub fn poll<F: Future>(&mut self, future: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.watched(|| future.poll(cx))
+    }
+
+    /// Runs the body of a function that returns a future (`fn f() -> impl Future`),
+    /// which builds the future the call then lasts until; if building panics, records
+    /// `panic` while it unwinds.
+    #[inline]
+    pub fn build<R>(&mut self, body: impl FnOnce() -> R) -> R {
+        self.watched(body)
+    }
+
+    /// Runs `body`, recording `panic` if it unwinds.
+    #[inline]
+    fn watched<R>(&mut self, body: impl FnOnce() -> R) -> R {
         let watch = PanicWatch { already_unwinding: std::thread::panicking(), call: self };
-        let poll = future.poll(cx);
+        let value = body();
         core::mem::forget(watch);
-        poll
+        value
     }
 }
 

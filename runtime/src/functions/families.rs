@@ -7,6 +7,7 @@ use super::{CallResult, RESULTS};
 use crate::family::{Family, Meta, MetricType, Number, Sample};
 use crate::instruments::{HistogramSeries, DEFAULT_BUCKETS};
 use crate::labels::LabelValue;
+use crate::storage::created;
 use crate::storage::race_once::RaceOnce;
 
 /// What the families need of a site: which function it is.
@@ -94,6 +95,7 @@ impl Family for CountedFamily {
                 .map(|site| site.cells().offset(*result as usize).get())
                 .fold(0u64, u64::wrapping_add);
             out.value = Some(Number::Int(total));
+            out.created = created::counting_since();
         }
     }
 }
@@ -122,6 +124,7 @@ impl PerFunctionSite for TimedSite {
     fn read(sites: &[&'static Self], out: &mut Sample) {
         // Same-named functions in one module add up into one series.
         HistogramSeries::read_all(sites.iter().map(|site| site.series()), out);
+        out.created = created::counting_since();
     }
 
     fn repair_after_fork(&'static self) {

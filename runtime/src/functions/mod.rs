@@ -28,7 +28,7 @@
 //!   not matter, and it must not start the clock's calibration thread).
 
 mod call;
-mod clock;
+pub(crate) mod clock;
 mod families;
 mod sites;
 mod targets;
@@ -37,7 +37,7 @@ pub use call::{call, Call, OtherOutcome, Outcome, ResultOutcome};
 pub(crate) use families::{COUNTED, COUNTED_META, IN_FLIGHT, IN_FLIGHT_META, TIMED, TIMED_META};
 pub use sites::{CountedSite, InFlightSite, TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES};
 pub use targets::{
-    counted_cells, in_flight_series, records_seconds, str_eq, timed_series, CountedMetric, InFlightMetric,
+    counted_cells, in_flight_series, records_seconds, timed_series, CountedMetric, InFlightMetric,
     TimedMetric,
 };
 

@@ -85,23 +85,6 @@ pub fn in_flight_series<L, M: InFlightMetric<L> + 'static>(metric: &'static M, i
     metric.__metricsmith_series(index)
 }
 
-/// `a == b` in a const context, for the label-name check of `metric = STATIC`.
-#[doc(hidden)]
-pub const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut position = 0;
-    while position < a.len() {
-        if a[position] != b[position] {
-            return false;
-        }
-        position += 1;
-    }
-    true
-}
-
 /// Whether a `#[timed(metric = ...)]` target records seconds: a histogram whose name
 /// ends in `_seconds`. `None` (not a histogram) passes here: the type check reports that.
 #[doc(hidden)]
@@ -125,14 +108,6 @@ pub const fn records_seconds(histogram_name: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn str_eq_compares_bytes() {
-        assert!(str_eq("method", "method"));
-        assert!(!str_eq("method", "methods"));
-        assert!(!str_eq("method", "mEthod"));
-        assert!(str_eq("", ""));
-    }
 
     #[test]
     fn records_seconds_reads_the_unit_suffix() {

@@ -6,8 +6,8 @@ use crate::exemplars;
 use crate::family::{Family, MetricType, Number, Sample};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
-use crate::storage::float_cell;
 use crate::storage::shard::{self, Layout, SeriesCells};
+use crate::storage::{created, float_cell};
 
 /// Where increments go when a hand-written `LabelSet` reports an index out of range.
 static DISCARDED: [AtomicU64; 1] = [AtomicU64::new(0)];
@@ -290,6 +290,7 @@ impl<L: LabelSet> Family for Counter<L> {
     fn read(&self, series: usize, out: &mut Sample) {
         if series < L::COMBINATIONS {
             out.value = Some(Number::Int(self.cells.run_at(series, 1).total()));
+            out.created = created::counting_since();
         }
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
@@ -419,6 +420,7 @@ impl<L: LabelSet> Family for FloatCounter<L> {
     fn read(&self, series: usize, out: &mut Sample) {
         if series < L::COMBINATIONS {
             out.value = Some(Number::Float(self.cells.run_at(series, 1).total_float()));
+            out.created = created::counting_since();
         }
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {

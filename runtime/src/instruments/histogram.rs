@@ -11,7 +11,7 @@ use crate::rejections::{self, Rejection};
 use crate::storage::native::{Owned, Shared};
 use crate::storage::patience::Patience;
 use crate::storage::shard::{self, Layout, SeriesCells};
-use crate::storage::{float_cell, seqlock};
+use crate::storage::{created, float_cell, seqlock};
 
 /// How long a scrape retries a series whose observations stay in flight (their thread
 /// stopped mid-write) before it renders the values as read and counts
@@ -548,6 +548,7 @@ impl<L: LabelSet> Family for Histogram<L> {
     fn read(&self, series: usize, out: &mut Sample) {
         if series < L::COMBINATIONS {
             HistogramSeries::read_all(core::iter::once(self.series_at(series)), out);
+            out.created = created::counting_since();
         }
     }
     fn native_max_buckets(&self) -> Option<usize> {

@@ -23,6 +23,7 @@ pub use native::NativeConfig;
 pub use state_set::StateSet;
 pub use summary::{Summary, SummarySeries};
 
+use crate::family::MetricType;
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 use crate::storage::{Layout, SeriesCells};
@@ -48,16 +49,24 @@ pub trait Instrument {
     const SERIES: usize;
     /// The cells of one series.
     const CELLS: SeriesCells;
+    /// How the family renders.
+    const TYPE: MetricType;
+    /// The names of its labels (for an info metric or a state set, none the type knows).
+    const LABEL_NAMES: &'static [&'static str];
 }
 
-/// The series a scrape shows per label combination of a histogram with `buckets`
-/// bounds and native buckets, at most `native_max_buckets` of them: one per bound,
-/// `+Inf`, `_count` and `_sum` in the text formats, and each native bucket in the
-/// protobuf one. The one formula of the series budget (checked at compile time) and the
-/// catalog's counts of native histograms.
+/// The samples a text-format scrape shows for one label combination of a family of
+/// `metric_type`: one value, or for a histogram with `buckets` bounds one per bound,
+/// `+Inf`, `_count` and `_sum` (and, with native buckets, up to `native_buckets` more in
+/// the protobuf format), or for a summary `_count` and `_sum`. The one formula behind
+/// the series budget (checked at compile time) and the catalog's series counts.
 #[doc(hidden)]
-pub const fn native_series_per_label_set(buckets: usize, native_max_buckets: usize) -> usize {
-    buckets + 3 + native_max_buckets
+pub const fn series_per_label_set(metric_type: MetricType, buckets: usize, native_buckets: usize) -> usize {
+    match metric_type {
+        MetricType::Histogram => buckets + 3 + native_buckets,
+        MetricType::Summary => 2,
+        _ => 1,
+    }
 }
 
 /// The number of cells a `static` must hold for instrument type `T` with `buckets`
@@ -73,19 +82,21 @@ const GAUGE_CELLS: SeriesCells = SeriesCells { fixed: 1, per_bucket: false, shar
 const NO_CELLS: SeriesCells = SeriesCells { fixed: 0, per_bucket: false, shardable: false };
 
 macro_rules! labelled_instrument {
-    ($($ty:ident: $cells:expr),*) => {$(
+    ($($ty:ident: $cells:expr, $metric_type:ident);*) => {$(
         impl<L: LabelSet> Instrument for $ty<L> {
             const SERIES: usize = L::COMBINATIONS;
             const CELLS: SeriesCells = $cells;
+            const TYPE: MetricType = MetricType::$metric_type;
+            const LABEL_NAMES: &'static [&'static str] = L::LABEL_NAMES;
         }
     )*};
 }
 labelled_instrument!(
-    Counter: counter::COUNTER_CELLS,
-    FloatCounter: counter::COUNTER_CELLS,
-    Gauge: GAUGE_CELLS,
-    Histogram: histogram::HISTOGRAM_CELLS,
-    Summary: histogram::HISTOGRAM_CELLS
+    Counter: counter::COUNTER_CELLS, Counter;
+    FloatCounter: counter::COUNTER_CELLS, Counter;
+    Gauge: GAUGE_CELLS, Gauge;
+    Histogram: histogram::HISTOGRAM_CELLS, Histogram;
+    Summary: histogram::HISTOGRAM_CELLS, Summary
 );
 
 /// `__histogram_name` on the other instrument types, so the `_seconds` check of
@@ -112,12 +123,27 @@ not_a_histogram!(
 impl Instrument for Info {
     const SERIES: usize = 1;
     const CELLS: SeriesCells = NO_CELLS;
+    const TYPE: MetricType = MetricType::Info;
+    const LABEL_NAMES: &'static [&'static str] = &[];
 }
 
 impl<E: crate::labels::LabelValue> Instrument for StateSet<E> {
     const SERIES: usize = E::CARDINALITY;
     const CELLS: SeriesCells = NO_CELLS;
+    const TYPE: MetricType = MetricType::StateSet;
+    const LABEL_NAMES: &'static [&'static str] = &[];
 }
+
+/// Implemented by `#[metric] static GROUP: Group;` for `Group`, with a marker type of
+/// that static's: two statics of one group type give two impls, and
+/// [`each_metric_group_type_has_one_static`] cannot pick one (a compile error that lists
+/// both statics). Two statics of one type would register the same metrics twice.
+#[doc(hidden)]
+pub trait DeclaredAsStatic<Static> {}
+
+/// See [`DeclaredAsStatic`].
+#[doc(hidden)]
+pub const fn each_metric_group_type_has_one_static<Group: DeclaredAsStatic<Static>, Static>() {}
 
 /// Storage of a `#[derive(Metrics)]` group, so `#[metric] static GROUP: Group;` can
 /// build it in a static initializer.
@@ -132,58 +158,4 @@ pub trait GroupStorage {
     type Storage: Sync + 'static;
     /// Every cell at zero.
     const STORAGE: Self::Storage;
-}
-
-/// The message of a failed series-budget assertion, built at compile time so it can
-/// state the actual series count, which the macro cannot know. Generated code panics
-/// with it in a `const _: () = …;` item: `parts[0] numbers[0] parts[1] numbers[1] …`.
-#[doc(hidden)]
-pub struct SeriesBudgetMessage {
-    bytes: [u8; 1024],
-    len: usize,
-}
-
-impl SeriesBudgetMessage {
-    #[doc(hidden)]
-    pub const fn new(parts: &[&str], numbers: &[usize]) -> Self {
-        let mut message = SeriesBudgetMessage { bytes: [0; 1024], len: 0 };
-        let mut part = 0;
-        while part < parts.len() {
-            message.push(parts[part].as_bytes());
-            if part < numbers.len() {
-                let mut digits = [0u8; 20];
-                let mut start = digits.len();
-                let mut rest = numbers[part];
-                loop {
-                    start -= 1;
-                    digits[start] = b'0' + (rest % 10) as u8;
-                    rest /= 10;
-                    if rest == 0 {
-                        break;
-                    }
-                }
-                message.push(digits.split_at(start).1);
-            }
-            part += 1;
-        }
-        message
-    }
-
-    /// Appends `bytes` as far as they fit.
-    const fn push(&mut self, bytes: &[u8]) {
-        let mut index = 0;
-        while index < bytes.len() && self.len < self.bytes.len() {
-            self.bytes[self.len] = bytes[index];
-            self.len += 1;
-            index += 1;
-        }
-    }
-
-    #[doc(hidden)]
-    pub const fn as_str(&self) -> &str {
-        match core::str::from_utf8(self.bytes.split_at(self.len).0) {
-            Ok(text) => text,
-            Err(_) => "an instrument exceeds its series budget",
-        }
-    }
 }

@@ -33,6 +33,10 @@ impl<E: LabelValue> StateSet<E> {
     #[doc(hidden)]
     pub const fn __new() -> Self {
         assert!(E::CARDINALITY > 0, "a state set needs at least one state");
+        assert!(
+            !E::RUNTIME_VALUES,
+            "a state set's states are fixed at compile time: a label whose values are registered at run time cannot be one; use an enum with `#[derive(LabelValue)]`"
+        );
         StateSet { current: AtomicUsize::new(0), states: PhantomData }
     }
 
@@ -69,9 +73,7 @@ impl<E: LabelValue> Family for StateSet<E> {
         E::CARDINALITY
     }
     fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
-        if let Some(value) = E::VALUES.get(series) {
-            out.push(value);
-        }
+        out.extend(E::text_at(series));
     }
     fn read(&self, series: usize, out: &mut Sample) {
         out.value = Some(Number::Int(u64::from(self.current.load(Relaxed) == series)));

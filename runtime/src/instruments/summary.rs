@@ -3,6 +3,7 @@ use std::time::Duration;
 use super::histogram::{Histogram, HistogramSeries};
 use crate::family::{Family, MetricType, Sample};
 use crate::labels::LabelSet;
+use crate::storage::created;
 
 /// Observation count and sum, without quantiles (as Python's `prometheus_client`
 /// renders a `Summary`). Use a [`Histogram`](crate::Histogram) when you need
@@ -100,6 +101,7 @@ impl<L: LabelSet> Family for Summary<L> {
             // One consistent snapshot of count and sum; the single bucket is not shown.
             (out.count, out.sum) = self.inner.series_at(series).read_cumulative(&mut out.cumulative_buckets);
             out.cumulative_buckets.clear();
+            out.created = created::counting_since();
         }
     }
     fn repair_after_fork(&self) {

@@ -195,3 +195,28 @@ fn sharded_instruments_sum_exactly_across_owned_shared_and_reused_shards() {
     assert_eq!(SHARD_OVERFLOW_BYTES.count(), calls);
     assert_eq!(SHARD_OVERFLOW_BYTES.sum(), calls as f64 * 2.0);
 }
+
+#[test]
+fn the_series_formula_counts_the_samples_a_scrape_shows() {
+    use crate::family::MetricType;
+    use crate::instruments::series_per_label_set;
+    let mut out = Vec::new();
+    crate::render(crate::Format::Prometheus, &mut out);
+    let text = String::from_utf8(out).expect("UTF-8");
+    // Sample lines of `family`: named it, or it with a histogram's or summary's suffix.
+    let samples = |family: &str| {
+        text.lines()
+            .filter_map(|line| line.split(['{', ' ']).next())
+            .filter(|name| {
+                let suffix = name.strip_prefix(family);
+                suffix.is_some_and(|suffix| ["", "_bucket", "_count", "_sum"].contains(&suffix))
+            })
+            .count()
+    };
+    // Two shelves × (2 buckets, `+Inf`, `_count`, `_sum`).
+    assert_eq!(series_per_label_set(MetricType::Histogram, 2, 0) * 2, 10);
+    assert_eq!(samples("shelf_restock_duration_seconds"), 10);
+    assert_eq!(samples("shelf_label_print_bytes"), series_per_label_set(MetricType::Summary, 0, 0));
+    assert_eq!(samples("shelf_picks_total"), 2 * series_per_label_set(MetricType::Counter, 0, 0));
+    assert_eq!(samples("shelf_temperature_celsius"), series_per_label_set(MetricType::Gauge, 0, 0));
+}

@@ -11,7 +11,7 @@
 /// build script or CI, or `option_env!(...)` with a fallback.
 ///
 /// `build_info` is one metric per program: a second `build_info!()`, or another metric
-/// named `build_info`, in the same crate fails to compile ("`__metric_named_build_info`
+/// named `build_info`, in the same crate fails to compile ("the name `metric_build_info`
 /// is defined multiple times"), and in another crate of the same program fails to link.
 ///
 /// ```

@@ -363,7 +363,6 @@ fn check_label_name(name: &str) -> Result<(), &'static str> {
 /// let error = Pushgateway::new("http://127.0.0.1:9091").job("nightly").grouping("shard-id", "7").push().unwrap_err();
 /// assert!(matches!(error, PushError::InvalidLabelName { .. }), "{error}");
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum PushError {
     /// No job name, or an empty one: set it with [`Pushgateway::job`].
@@ -426,6 +425,8 @@ impl fmt::Display for PushError {
         }
     }
 }
+
+crate::family::debug_as_display!(PushError);
 
 impl std::error::Error for PushError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {

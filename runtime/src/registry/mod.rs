@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
-use crate::family::{Family, Group, Meta, MetricType};
+use crate::family::{debug_as_display, Family, Group, Meta, MetricType};
 use crate::rejections::{self, Rejection};
 use crate::storage::fork;
 use crate::storage::race_once::RaceOnce;
+use metricsmith_naming::InstrumentKind;
 
 mod validation;
 pub use validation::InvalidFamily;
@@ -25,7 +26,23 @@ pub enum Registration {
         family: &'static dyn Family,
     },
     /// A `#[derive(Metrics)]` group registered by `#[metric] static GROUP: Group;`.
-    Group(&'static dyn Group),
+    Group {
+        /// The group.
+        group: &'static dyn Group,
+        /// The static that registers it.
+        declared_by: &'static GroupStatic,
+    },
+}
+
+/// The `#[metric]` static that registers a group, for messages about its members.
+#[doc(hidden)]
+pub struct GroupStatic {
+    /// The static's name, e.g. `SHOP`.
+    pub name: &'static str,
+    /// Source file of the static.
+    pub file: &'static str,
+    /// Source line of the static.
+    pub line: u32,
 }
 
 #[allow(unsafe_code)] // linkme places the slice in a link section.
@@ -47,6 +64,8 @@ pub(crate) struct Registered {
     /// The base unit the name ends in, if any (OpenMetrics `# UNIT`).
     pub(crate) unit: Option<&'static str>,
     pub(crate) label_names: Vec<&'static str>,
+    /// The static of the group it is a member of, if it is one.
+    declared_by: Option<&'static GroupStatic>,
     /// Whether the formats can carry it, checked on first use.
     validity: RaceOnce<Result<(), String>>,
     /// Whether its invalidity was reported (once per family).
@@ -59,13 +78,16 @@ pub(crate) struct Registered {
 
 impl Registered {
     pub(crate) fn new(meta: &'static Meta, family: &'static dyn Family) -> Self {
+        Registered::of_group(meta, family, None)
+    }
+
+    fn of_group(
+        meta: &'static Meta,
+        family: &'static dyn Family,
+        declared_by: Option<&'static GroupStatic>,
+    ) -> Self {
         let metric_type = family.metric_type();
-        let family_name = match metric_type {
-            MetricType::Counter => meta.name.strip_suffix("_total"),
-            MetricType::Info => meta.name.strip_suffix("_info"),
-            _ => None,
-        }
-        .unwrap_or(meta.name);
+        let family_name = naming_kind(metric_type).family_name(meta.name);
         let mut label_names = Vec::new();
         family.label_names(meta.name, &mut label_names);
         Registered {
@@ -75,6 +97,7 @@ impl Registered {
             family_name,
             unit: metricsmith_naming::unit_of(family_name),
             label_names,
+            declared_by,
             validity: RaceOnce::new(),
             invalid_reported: AtomicBool::new(false),
             collect_failures: AtomicU64::new(0),
@@ -110,6 +133,11 @@ impl Registered {
     /// Where it is declared: `file:line`.
     pub(crate) fn site(&self) -> String {
         format!("{}:{}", self.meta.file, self.meta.line)
+    }
+
+    /// For a group's member, the static that registers the group: `` `SHOP` at file:line``.
+    fn group_static(&self) -> Option<String> {
+        self.declared_by.map(|group| format!("`{}` at {}:{}", group.name, group.file, group.line))
     }
 
     /// Fetches the values of a family read at scrape time, before it renders. `false`
@@ -150,7 +178,7 @@ impl Registered {
 /// family adds: a counter `x_total` (family `x`) and a gauge `x`, or a counter family
 /// `x_created` beside a counter, histogram or summary `x`, whose `_created` series it
 /// would shadow.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DuplicateMetric {
     /// The name both would expose.
@@ -163,28 +191,49 @@ pub struct DuplicateMetric {
     pub dropped_metric: &'static str,
     /// Its declaration: `file:line`.
     pub dropped: String,
+    /// For a member of a group, the static that registers the group: `` `SHOP` at
+    /// file:line``.
+    pub kept_group_static: Option<String>,
+    /// The same for the dropped metric.
+    pub dropped_group_static: Option<String>,
 }
 
 impl std::fmt::Display for DuplicateMetric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let (Some(kept_static), Some(dropped_static), true) =
+            (&self.kept_group_static, &self.dropped_group_static, self.kept == self.dropped)
+        {
+            // One member of one group type, registered by two statics.
+            return write!(
+                f,
+                "the group statics {kept_static} and {dropped_static} are of one type, so they declare its metric `{}` (at {}) twice; only the first's is exported: declare one static per metric group type",
+                self.kept_metric, self.kept
+            );
+        }
+        let site = |site: &str, group_static: &Option<String>| match group_static {
+            Some(group_static) => format!("{site} (in the group static {group_static})"),
+            None => site.to_owned(),
+        };
+        let (kept, dropped) =
+            (site(&self.kept, &self.kept_group_static), site(&self.dropped, &self.dropped_group_static));
         if self.kept_metric == self.dropped_metric {
             write!(
                 f,
-                "metric `{}` is declared twice, at {} and at {}; only the first is exported: rename one",
-                self.kept_metric, self.kept, self.dropped
+                "metric `{}` is declared twice, at {kept} and at {dropped}; only the first is exported: rename one",
+                self.kept_metric
             )
         } else {
             write!(
                 f,
-                "metrics `{}` (at {}) and `{}` (at {}) would both expose `{}`; only the first is exported: rename one",
-                self.kept_metric, self.kept, self.dropped_metric, self.dropped, self.name
+                "metrics `{}` (at {kept}) and `{}` (at {dropped}) would both expose `{}`; only the first is exported: rename one",
+                self.kept_metric, self.dropped_metric, self.name
             )
         }
     }
 }
 
 /// What [`check_registry`] found wrong with the registry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RegistryProblem {
     /// Two metrics would expose the same name.
@@ -202,28 +251,32 @@ impl std::fmt::Display for RegistryProblem {
     }
 }
 
+debug_as_display!(DuplicateMetric, RegistryProblem);
+
 pub(crate) struct Registry {
     /// Sorted by name; duplicates removed. Scrapes read them through `families`.
     metrics: Vec<Registered>,
     duplicates: Vec<RegistryProblem>,
 }
 
-/// Every name a scrape of `metric` may contain: its names in both text formats, and the
-/// series names it adds (`_bucket`, `_count`, `_sum`, `_created`).
-fn exposed_names(metric: &Registered) -> Vec<String> {
-    let (name, family) = (metric.meta.name, metric.family_name);
-    let mut names = vec![name.to_owned()];
-    if family != name {
-        names.push(family.to_owned());
+/// The naming rules' kind for a family's type (a float counter names itself as a
+/// counter does).
+fn naming_kind(metric_type: MetricType) -> InstrumentKind {
+    match metric_type {
+        MetricType::Counter => InstrumentKind::Counter,
+        MetricType::Gauge => InstrumentKind::Gauge,
+        MetricType::Histogram => InstrumentKind::Histogram,
+        MetricType::Summary => InstrumentKind::Summary,
+        MetricType::Info => InstrumentKind::Info,
+        MetricType::StateSet => InstrumentKind::StateSet,
     }
-    let suffixes: &[&str] = match metric.metric_type {
-        MetricType::Counter => &["_created"],
-        MetricType::Histogram => &["_bucket", "_count", "_sum", "_created"],
-        MetricType::Summary => &["_count", "_sum", "_created"],
-        _ => &[],
-    };
-    names.extend(suffixes.iter().map(|suffix| format!("{family}{suffix}")));
-    names
+}
+
+/// Every name a scrape of `metric` may contain: its names in both text formats, and the
+/// series names it adds (`_bucket`, `_count`, `_sum`, `_created`); the same names the
+/// macros claim at link time.
+fn exposed_names(metric: &Registered) -> Vec<String> {
+    naming_kind(metric.metric_type).exposed_names(metric.meta.name)
 }
 
 impl Registry {
@@ -232,9 +285,9 @@ impl Registry {
         for registration in registrations {
             match registration {
                 Registration::Metric { meta, family } => metrics.push(Registered::new(meta, *family)),
-                Registration::Group(group) => {
-                    group.families(&mut |meta, family| metrics.push(Registered::new(meta, family)))
-                }
+                Registration::Group { group, declared_by } => group.families(&mut |meta, family| {
+                    metrics.push(Registered::of_group(meta, family, Some(declared_by)))
+                }),
             }
         }
         // Stable order: by name, then by declaration site so the kept duplicate is
@@ -243,11 +296,11 @@ impl Registry {
             (a.meta.name, a.meta.file, a.meta.line).cmp(&(b.meta.name, b.meta.file, b.meta.line))
         });
         let mut problems = Vec::new();
-        // Who exposes each name: the metric and its declaration.
-        let mut seen: HashMap<String, (&'static str, String)> = HashMap::new();
+        // Who exposes each name: the metric, its declaration and its group's static.
+        let mut seen: HashMap<String, (&'static str, String, Option<String>)> = HashMap::new();
         metrics.retain(|metric| {
             let names = exposed_names(metric);
-            if let Some((name, (kept_metric, kept))) =
+            if let Some((name, (kept_metric, kept, kept_group_static))) =
                 names.iter().find_map(|name| Some((name, seen.get(name)?)))
             {
                 problems.push(RegistryProblem::Duplicate(DuplicateMetric {
@@ -256,11 +309,13 @@ impl Registry {
                     kept: kept.clone(),
                     dropped_metric: metric.meta.name,
                     dropped: metric.site(),
+                    kept_group_static: kept_group_static.clone(),
+                    dropped_group_static: metric.group_static(),
                 }));
                 return false;
             }
             for name in names {
-                seen.insert(name, (metric.meta.name, metric.site()));
+                seen.insert(name, (metric.meta.name, metric.site(), metric.group_static()));
             }
             true
         });
@@ -301,7 +356,7 @@ fn repair_after_fork() {
     for registration in REGISTRY.iter() {
         match registration {
             Registration::Metric { family, .. } => family.repair_after_fork(),
-            Registration::Group(group) => group.families(&mut |_, family| family.repair_after_fork()),
+            Registration::Group { group, .. } => group.families(&mut |_, family| family.repair_after_fork()),
         }
     }
 }
@@ -343,5 +398,90 @@ pub fn check_registry() -> Result<(), Vec<RegistryProblem>> {
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_problem_carries_its_explanation() {
+        let duplicate = DuplicateMetric {
+            name: "orders_total".to_owned(),
+            kept_metric: "orders_total",
+            kept: "src/shop.rs:4".to_owned(),
+            dropped_metric: "orders_total",
+            dropped: "src/cart.rs:9".to_owned(),
+            kept_group_static: None,
+            dropped_group_static: None,
+        };
+        let invalid = InvalidFamily {
+            name: "shipments_total",
+            declared_at: "src/ship.rs:7".to_owned(),
+            problem: "label `region` appears twice in its label set".to_owned(),
+        };
+        for (debug, display) in [
+            (format!("{duplicate:?}"), duplicate.to_string()),
+            (format!("{invalid:?}"), invalid.to_string()),
+            (format!("{:?}", RegistryProblem::Duplicate(duplicate.clone())), duplicate.to_string()),
+            (format!("{:?}", RegistryProblem::Invalid(invalid.clone())), invalid.to_string()),
+        ] {
+            assert_eq!(debug, display);
+        }
+        assert!(format!("{duplicate:?}").contains("is declared twice, at src/shop.rs:4 and at src/cart.rs:9"));
+        assert!(format!("{duplicate:?}").ends_with("rename one"));
+        assert!(format!("{invalid:?}").contains("left out of every scrape: label `region` appears twice"));
+    }
+
+    /// A gauge of one series, for registries built here.
+    struct OneGauge;
+
+    impl Family for OneGauge {
+        fn metric_type(&self) -> MetricType {
+            MetricType::Gauge
+        }
+        fn label_names(&self, _: &'static str, _: &mut Vec<&'static str>) {}
+        fn series_count(&self) -> usize {
+            1
+        }
+        fn label_values(&self, _: usize, _: &mut Vec<&'static str>) {}
+        fn read(&self, _: usize, _: &mut crate::family::Sample) {}
+    }
+
+    static ROWS_META: Meta =
+        Meta { name: "batch_rows", help: "Rows.", file: "src/batch.rs", line: 6, module: "batch" };
+
+    /// A group of one member, as `#[derive(Metrics)]` writes it: its metadata is a static
+    /// of the type, shared by every static of the type.
+    struct BatchGroup;
+
+    impl Group for BatchGroup {
+        fn families(&'static self, visit: &mut dyn FnMut(&'static Meta, &'static dyn Family)) {
+            visit(&ROWS_META, &OneGauge);
+        }
+    }
+
+    #[test]
+    fn a_group_type_registered_by_two_statics_names_both() {
+        static BATCH: BatchGroup = BatchGroup;
+        static BATCH2: BatchGroup = BatchGroup;
+        static REGISTRATIONS: [Registration; 2] = [
+            Registration::Group {
+                group: &BATCH,
+                declared_by: &GroupStatic { name: "BATCH", file: "src/batch.rs", line: 11 },
+            },
+            Registration::Group {
+                group: &BATCH2,
+                declared_by: &GroupStatic { name: "BATCH2", file: "src/batch.rs", line: 15 },
+            },
+        ];
+        let registry = Registry::build(&REGISTRATIONS);
+        assert_eq!(registry.all().len(), 1);
+        let [problem] = registry.problems().try_into().expect("one problem");
+        assert_eq!(
+            problem.to_string(),
+            "the group statics `BATCH` at src/batch.rs:11 and `BATCH2` at src/batch.rs:15 are of one type, so they declare its metric `batch_rows` (at src/batch.rs:6) twice; only the first's is exported: declare one static per metric group type"
+        );
     }
 }

@@ -9,11 +9,11 @@ use std::collections::HashMap;
 
 use metricsmith_naming::{is_label_name, is_metric_name, is_reserved_label_name};
 
-use crate::family::MetricType;
+use crate::family::{debug_as_display, MetricType};
 use crate::registry::Registered;
 
 /// Why a registered family cannot be exposed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct InvalidFamily {
     /// The metric's name, as declared.
     pub name: &'static str,
@@ -32,6 +32,8 @@ impl std::fmt::Display for InvalidFamily {
         )
     }
 }
+
+debug_as_display!(InvalidFamily);
 
 /// Checks `metric`'s name, label names and every series' label values.
 pub(super) fn check(metric: &Registered) -> Result<(), String> {
@@ -71,7 +73,9 @@ fn check_series(metric: &Registered) -> Result<(), String> {
     let mut values = Vec::with_capacity(names.len());
     // Series by a hash of their values: a collision is confirmed by comparing the values.
     let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
-    for series in 0..family.series_count() {
+    // Series that do not exist yet (values registered at run time) are checked by the
+    // registration of their values: distinct, non-empty, bounded text.
+    for series in (0..family.series_count()).filter(|series| family.series_exists(*series)) {
         values.clear();
         family.label_values(series, &mut values);
         if values.len() != names.len() {

@@ -2,9 +2,11 @@
 //!
 //! Merge [`router()`] into your app, or route [`handler`] at a path of your choice. Both
 //! serve the exposition on your app's port, next to your routes, in the format
-//! negotiated from the `Accept` header (OpenMetrics 1.0 or text 0.0.4, as
-//! [`render_for_accept`](crate::render_for_accept) decides); `HEAD` gets the headers,
-//! other methods `405 Method Not Allowed`.
+//! negotiated from the `Accept` header (protobuf, OpenMetrics 1.0 or text 0.0.4, as
+//! [`Format::from_accept`](crate::Format::from_accept) decides), gzip-compressed when
+//! `Accept-Encoding` asks for it; `HEAD` gets the headers, other methods `405 Method Not
+//! Allowed`. For `_created` lines in OpenMetrics, route
+//! `MetricsService::new().with_created_timestamps(true)` with `route_service` instead.
 //!
 //! ```
 //! use axum::{routing::get, Router};
@@ -70,5 +72,6 @@ where
 /// # }
 /// ```
 pub async fn handler(method: Method, headers: HeaderMap) -> Response {
-    super::service::metrics_response(&method, &headers).map(Body::new)
+    super::service::metrics_response(&method, &headers, crate::exposition::RenderOptions::default())
+        .map(Body::new)
 }

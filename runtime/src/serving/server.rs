@@ -6,9 +6,17 @@
 //! from [`serve`] rather than a message from a thread nobody watches.
 //!
 //! Hardening, all configurable through [`ServeOptions`]:
-//! - at most `max_connections` connections are open at once; further clients wait in
-//!   the kernel's listen backlog until one closes (they are not accepted, so they are
-//!   not dropped either);
+//! - at most `max_connections` connections are served at once, yet clients that connect
+//!   and send nothing, or trickle a request, cannot keep a scrape out: the endpoint
+//!   always accepts, and when every slot is taken it closes, to make room, the
+//!   connection that has waited longest for its current request, among those that have
+//!   sent nothing of it yet or are still sending its head. A connection with a request
+//!   in progress (from its complete head until the response is written to the socket)
+//!   is never closed for a newcomer; only when every connection has one does the
+//!   newcomer wait, and clients after it wait in the kernel's listen backlog. At most
+//!   `max_connections + 1` sockets are open (the one more is the newcomer);
+//! - a connection must send the first byte of a request within `first_byte_timeout`
+//!   of being accepted or, kept alive, of its previous response;
 //! - a client must send its whole request head within `header_read_timeout`, which
 //!   hyper also applies to an idle keep-alive connection waiting for its next request;
 //! - a request head larger than `max_header_bytes` gets `431` and the connection closes;
@@ -24,6 +32,7 @@ use std::future::{poll_fn, ready, Future};
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::thread;
@@ -31,7 +40,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
 use hyper::header::{HeaderMap, HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -40,10 +49,11 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify};
 use tokio::time::{Instant, Sleep};
 
 use super::service::plain;
+use crate::exposition::RenderOptions;
 
 /// The path that serves metrics; everything else is `404`.
 const METRICS_PATH: &str = "/metrics";
@@ -67,7 +77,8 @@ const MIN_HEADER_BYTES: usize = 8 * 1024;
 /// Starts the metrics endpoint on `addr` with default [`ServeOptions`].
 ///
 /// Serves `GET /metrics` (and `HEAD`) in the format negotiated from the `Accept` header
-/// (see [`render_for_accept`](crate::render_for_accept)) from a background thread
+/// (see [`Format::from_accept`](crate::Format::from_accept)), gzip-compressed when
+/// `Accept-Encoding` asks for it, from a background thread
 /// named `metricsmith-http`, until the returned [`Server`] is shut down or dropped:
 /// keep the handle alive for as long as the endpoint should run.
 ///
@@ -181,10 +192,26 @@ fn display_addrs(addrs: &[SocketAddr]) -> String {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ServeOptions {
-    /// Connections open at once (default 64; `0` counts as 1). A client beyond the
-    /// limit is not accepted: it waits in the kernel's listen backlog until a
-    /// connection closes, or until its own timeout.
+    /// Connections served at once (default 64; `0` counts as 1).
+    ///
+    /// A client that connects while all are taken is still accepted, and the
+    /// connection that has waited longest for the start of its current request (since
+    /// it was accepted or, kept alive, since its previous response), among those that
+    /// have sent nothing of it or only part of its head, is closed to make room. A
+    /// connection with a request in progress, from its complete head until its response
+    /// is written to the socket, is never closed for a newcomer: if every connection has
+    /// one, the newcomer waits, accepted but not read, until one of them ends or goes
+    /// idle, and the clients after it wait in the kernel's listen backlog. So at most
+    /// `max_connections + 1` sockets are open, whatever clients do.
     pub max_connections: usize,
+    /// How long a connection may wait for the first byte of a request, counted from its
+    /// acceptance or, on a keep-alive connection, from the end of the previous response
+    /// (default 2 s, well below Prometheus' default `scrape_timeout` of 10 s). The
+    /// connection is closed when it runs out. A client sends its request as soon as it
+    /// has connected, so only one that means to hold the connection needs longer; the
+    /// rest of the head is bounded by
+    /// [`header_read_timeout`](ServeOptions::header_read_timeout).
+    pub first_byte_timeout: Duration,
     /// How long a client has to send a complete request head, counted from the
     /// connection's start or, on a keep-alive connection, from the end of the previous
     /// response (default 10 s). The connection is closed when it runs out.
@@ -202,17 +229,22 @@ pub struct ServeOptions {
     /// address other hosts can reach (default `false`: only loopback); see
     /// [`allow_unauthenticated_remote`](ServeOptions::allow_unauthenticated_remote).
     pub allow_unauthenticated_remote: bool,
+    /// Whether OpenMetrics answers have `_created` lines (default `false`); see
+    /// [`RenderOptions::created_timestamps`](crate::RenderOptions::created_timestamps).
+    pub created_timestamps: bool,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
         ServeOptions {
             max_connections: 64,
+            first_byte_timeout: Duration::from_secs(2),
             header_read_timeout: Duration::from_secs(10),
             max_header_bytes: 8 * 1024,
             idle_timeout: Duration::from_secs(30),
             auth: None,
             allow_unauthenticated_remote: false,
+            created_timestamps: false,
         }
     }
 }
@@ -227,6 +259,21 @@ impl ServeOptions {
     #[must_use]
     pub fn with_max_connections(mut self, max_connections: usize) -> Self {
         self.max_connections = max_connections;
+        self
+    }
+
+    /// Sets [`first_byte_timeout`](ServeOptions::first_byte_timeout).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let options = metricsmith::ServeOptions::default();
+    /// assert_eq!(options.first_byte_timeout, Duration::from_secs(2));
+    /// let options = options.with_first_byte_timeout(Duration::from_millis(500));
+    /// assert_eq!(options.first_byte_timeout, Duration::from_millis(500));
+    /// ```
+    #[must_use]
+    pub fn with_first_byte_timeout(mut self, first_byte_timeout: Duration) -> Self {
+        self.first_byte_timeout = first_byte_timeout;
         self
     }
 
@@ -325,6 +372,22 @@ impl ServeOptions {
     #[must_use]
     pub fn allow_unauthenticated_remote(mut self) -> Self {
         self.allow_unauthenticated_remote = true;
+        self
+    }
+
+    /// Sets [`created_timestamps`](ServeOptions::created_timestamps): a `_created`
+    /// line after every counter, histogram and summary series of OpenMetrics answers,
+    /// for a Prometheus with the created-timestamp feature (one without it would store
+    /// each line as a series of its own). Protobuf answers carry created timestamps
+    /// anyway.
+    ///
+    /// ```
+    /// let options = metricsmith::ServeOptions::default().with_created_timestamps(true);
+    /// assert!(options.created_timestamps);
+    /// ```
+    #[must_use]
+    pub fn with_created_timestamps(mut self, created_timestamps: bool) -> Self {
+        self.created_timestamps = created_timestamps;
         self
     }
 }
@@ -507,7 +570,6 @@ impl Drop for Server {
 /// first.shutdown();
 /// # Ok::<(), metricsmith::ServeError>(())
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum ServeError {
     /// The address did not resolve to any socket address.
@@ -546,16 +608,21 @@ impl fmt::Display for ServeError {
     }
 }
 
+crate::family::debug_as_display!(ServeError);
+
 impl std::error::Error for ServeError {}
 
 /// Accepts connections until `stop` says so (or its sender is gone), then waits up to
 /// [`SHUTDOWN_GRACE`] for the connections to finish.
 async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: watch::Receiver<bool>) {
-    // `acquire_many` counts in u32; the semaphore caps permits at MAX_PERMITS.
-    let slots = u32::try_from(options.max_connections.clamp(1, Semaphore::MAX_PERMITS)).unwrap_or(u32::MAX);
-    let limit = Arc::new(Semaphore::new(slots as usize));
+    let capacity = options.max_connections.max(1);
+    let room = Arc::new(Room { epoch: Instant::now(), changed: Notify::new() });
+    // Only this loop touches the list; each connection moves its own slot along.
+    let mut open: Vec<Arc<Slot>> = Vec::new();
+    let timeouts = Timeouts { first_byte: options.first_byte_timeout, idle: options.idle_timeout };
 
     let gatekeeper = options.auth.as_ref().map(|credentials| Arc::new(Gatekeeper::new(credentials)));
+    let render = RenderOptions::default().with_created_timestamps(options.created_timestamps);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         // A client that shuts down its write side after the request (`nc -N`, some
@@ -565,61 +632,118 @@ async fn accept_loop(listener: TcpListener, options: ServeOptions, mut stop: wat
         .max_buf_size(options.max_header_bytes.max(MIN_HEADER_BYTES));
 
     loop {
-        // Take a slot before accepting: past the limit, clients queue in the kernel's
-        // backlog and are served as soon as a connection closes, instead of being
-        // accepted only to be dropped.
-        let permit = match race(Arc::clone(&limit).acquire_owned(), stopped(&mut stop)).await {
-            Either::Left(Ok(permit)) => permit,
-            // The semaphore is never closed; stopping is the only way out.
-            Either::Left(Err(_)) | Either::Right(()) => break,
-        };
+        // Accept first and make room after: a client left in the kernel's backlog would
+        // wait behind every idle one queued before it.
         let stream = match race(listener.accept(), stopped(&mut stop)).await {
             Either::Left(Ok((stream, _peer))) => stream,
             Either::Left(Err(_)) => {
                 // Per-connection failures (reset before accept, out of descriptors) are
                 // not the endpoint's to report; retry after a pause.
-                drop(permit);
                 tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
                 continue;
             }
             Either::Right(()) => break,
         };
+        if let Either::Right(()) =
+            race(until_fewer_open(&room, &mut open, capacity, true), stopped(&mut stop)).await
+        {
+            break;
+        }
         // Responses are written whole; Nagle would only delay their last segment.
         let _ = stream.set_nodelay(true);
+        let slot = Arc::new(Slot::new(Arc::clone(&room)));
+        open.push(Arc::clone(&slot));
         let connection =
-            serve_connection(stream, http.clone(), options.idle_timeout, gatekeeper.clone(), stop.clone());
-        tokio::spawn(async move {
-            connection.await;
-            drop(permit);
-        });
+            serve_connection(stream, slot, http.clone(), timeouts, gatekeeper.clone(), render, stop.clone());
+        tokio::spawn(connection);
     }
 
     // Close the listening socket first, so that new connections are refused.
     drop(listener);
-    // Every connection holds a slot until it ends: having them all back means done.
-    let _ = tokio::time::timeout(SHUTDOWN_GRACE, limit.acquire_many(slots)).await;
+    let all_closed = until_fewer_open(&room, &mut open, 1, false);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, all_closed).await;
 }
 
-/// Drives one connection until it ends, or until shutdown, when the response in flight
-/// (if any) is finished and the connection closed.
+/// Returns once fewer than `limit` connections are open. With `evict`, while they are
+/// not, evicts the one that has waited longest for its request (unless one is already
+/// closing) and waits for it to close, so that a socket is only accepted with room for it.
+async fn until_fewer_open(room: &Room, open: &mut Vec<Arc<Slot>>, limit: usize, evict: bool) {
+    let mut others_ran = false;
+    loop {
+        open.retain(|slot| slot.phase() != Phase::Closed);
+        if open.len() < limit {
+            return;
+        }
+        if evict && !open.iter().any(|slot| slot.phase() == Phase::Evicted) {
+            // Before choosing, let every connection whose request has arrived read it
+            // (tokio polls for I/O before resuming a task that yielded): a connection
+            // last seen waiting may have sent its request since.
+            if !others_ran {
+                others_ran = true;
+                tokio::task::yield_now().await;
+                continue;
+            }
+            evict_longest_waiting(open);
+        }
+        others_ran = false;
+        // Wakes when a connection closes (the evicted one or another) or becomes
+        // evictable; a notification from before is kept, so none is missed.
+        room.changed.notified().await;
+    }
+}
+
+/// Evicts, of the connections without a request in progress, the one waiting longest
+/// for its request (on a tie, the one accepted first); `false` if there is none.
+fn evict_longest_waiting(open: &[Arc<Slot>]) -> bool {
+    loop {
+        let longest = open
+            .iter()
+            .map(|slot| (slot, slot.state.load(Ordering::Acquire)))
+            .filter(|(_, state)| Phase::of(*state).evictable())
+            .min_by_key(|(_, state)| state >> PHASE_BITS);
+        let Some((slot, seen)) = longest else { return false };
+        // Fails only if the connection moved on since it was looked at: look again.
+        if slot.try_evict(seen) {
+            return true;
+        }
+    }
+}
+
+/// Drives one connection until it ends, is evicted, or shutdown, when the response in
+/// flight (if any) is finished and the connection closed.
 async fn serve_connection(
     stream: TcpStream,
+    slot: Arc<Slot>,
     http: http1::Builder,
-    idle_timeout: Duration,
+    timeouts: Timeouts,
     gatekeeper: Option<Arc<Gatekeeper>>,
+    render: RenderOptions,
     mut stop: watch::Receiver<bool>,
 ) {
-    let io = TokioIo::new(IdleTimeout::new(stream, idle_timeout));
-    let service =
-        service_fn(move |request| ready(Ok::<_, Infallible>(respond(&request, gatekeeper.as_deref()))));
+    // Declared first, so dropped last: the socket is closed before the slot is freed.
+    let _free_slot_when_done = CloseOnDrop(Arc::clone(&slot));
+    let io = TokioIo::new(WatchedStream::new(stream, Arc::clone(&slot), timeouts));
+    let service = {
+        let slot = Arc::clone(&slot);
+        service_fn(move |request| {
+            slot.dispatched();
+            let response = respond(&request, gatekeeper.as_deref(), render);
+            let response = response.map(|body| WatchedBody { body, slot: Arc::clone(&slot) });
+            ready(Ok::<_, Infallible>(response))
+        })
+    };
     let mut connection = pin!(http.serve_connection(io, service));
-    // Errors of single connections (timeouts, resets, malformed requests, which hyper
-    // has already answered) concern only that client, so they are dropped silently.
-    if let Either::Right(()) = race(connection.as_mut(), stopped(&mut stop)).await {
+    // Eviction is looked at first: once evicted, the connection must not start on a
+    // request it may have received meanwhile. Errors of single connections (timeouts,
+    // resets, malformed requests, which hyper has already answered) concern only that
+    // client, so they are dropped silently.
+    let outcome = race(slot.evicted.notified(), race(connection.as_mut(), stopped(&mut stop))).await;
+    if let Either::Right(Either::Right(())) = outcome {
         connection.as_mut().graceful_shutdown();
         // Bounded: the runtime, and this task with it, is dropped after the grace period.
         let _ = connection.await;
     }
+    // Evicted: returning drops the connection, which closes the socket.
 }
 
 /// Resolves once shutdown is requested or the [`Server`] handle is gone.
@@ -629,14 +753,18 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 
 /// Answers one request: every outcome is an HTTP response. Authentication comes first,
 /// so a client without credentials learns nothing, not even which paths exist.
-fn respond(request: &Request<Incoming>, gatekeeper: Option<&Gatekeeper>) -> Response<Full<Bytes>> {
+fn respond(
+    request: &Request<Incoming>,
+    gatekeeper: Option<&Gatekeeper>,
+    render: RenderOptions,
+) -> Response<Full<Bytes>> {
     if let Some(gatekeeper) = gatekeeper.filter(|gatekeeper| !gatekeeper.admits(request.headers())) {
         return gatekeeper.challenge();
     }
     if request.uri().path() != METRICS_PATH {
         return plain(StatusCode::NOT_FOUND, "not found; metrics are at /metrics\n");
     }
-    super::service::metrics_response(request.method(), request.headers())
+    super::service::metrics_response(request.method(), request.headers(), render)
 }
 
 /// The output of [`race`].
@@ -659,38 +787,261 @@ async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> 
     .await
 }
 
-/// A stream that fails with [`io::ErrorKind::TimedOut`] once no byte has been read or
-/// written for `timeout` while hyper waits on it.
+/// How many low bits of a [`Slot`]'s state hold its [`Phase`].
+const PHASE_BITS: u32 = 3;
+
+/// Where a connection is in its request cycle, which decides whether it may be closed
+/// to make room for a newcomer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Accepted, or its last response written, and not read from since: its next
+    /// request may already be waiting in the socket, so it is not evictable yet.
+    Unread,
+    /// A read found nothing: waiting for the first byte of a request. Evictable.
+    Waiting,
+    /// Part of a request head has arrived. Evictable, so that a trickled head cannot
+    /// pin a slot.
+    ReadingHead,
+    /// The request went to the service, and hyper has not yet taken all of the response.
+    Responding,
+    /// hyper has taken the whole response and writes it to the socket.
+    Flushing,
+    /// Chosen to make room: it closes as soon as its task runs.
+    Evicted,
+    /// Its task has ended and its socket is closed.
+    Closed,
+}
+
+impl Phase {
+    const ALL: [Phase; 7] = [
+        Phase::Unread,
+        Phase::Waiting,
+        Phase::ReadingHead,
+        Phase::Responding,
+        Phase::Flushing,
+        Phase::Evicted,
+        Phase::Closed,
+    ];
+
+    fn of(state: u64) -> Phase {
+        // Every state is built by `pack`, so the phase is always one of them.
+        let index = (state & ((1 << PHASE_BITS) - 1)) as usize;
+        Phase::ALL.get(index).copied().unwrap_or(Phase::Closed)
+    }
+
+    /// Whether the connection has no request in progress, so it may be closed for a
+    /// newcomer.
+    fn evictable(self) -> bool {
+        matches!(self, Phase::Waiting | Phase::ReadingHead)
+    }
+
+    /// Whether it is waiting for the first byte of a request, so the first-byte deadline
+    /// applies.
+    fn awaits_request(self) -> bool {
+        matches!(self, Phase::Unread | Phase::Waiting)
+    }
+}
+
+/// What the connections share with the accept loop.
+struct Room {
+    /// The zero of every slot's `since`.
+    epoch: Instant,
+    /// Signalled when a connection closes or becomes evictable: what the accept loop
+    /// waits for while every slot is taken.
+    changed: Notify,
+}
+
+/// One connection's phase, and since when it has waited for its current request (its
+/// acceptance, or the end of its previous response), in microseconds from the room's
+/// epoch. Packed in one atomic so they are read together: the connection's task moves
+/// it along, the accept loop reads it to choose whom to evict.
+struct Slot {
+    state: AtomicU64,
+    /// Signalled once, by the accept loop, when it evicts this connection.
+    evicted: Notify,
+    room: Arc<Room>,
+}
+
+impl Slot {
+    fn new(room: Arc<Room>) -> Self {
+        let state = AtomicU64::new(pack(Phase::Unread, room.micros_now()));
+        Slot { state, evicted: Notify::new(), room }
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::of(self.state.load(Ordering::Acquire))
+    }
+
+    /// Since when the connection has waited for its current request.
+    fn since(&self) -> Instant {
+        self.phase_and_since().1
+    }
+
+    fn phase_and_since(&self) -> (Phase, Instant) {
+        let state = self.state.load(Ordering::Acquire);
+        (Phase::of(state), self.room.epoch + Duration::from_micros(state >> PHASE_BITS))
+    }
+
+    /// Moves to the phase `step` gives for the current one, if any, keeping `since`;
+    /// an evicted or closed connection stays so. Tells the accept loop when the
+    /// connection becomes evictable.
+    fn advance(&self, step: impl Fn(Phase) -> Option<Phase>) {
+        let mut became_evictable = false;
+        let _ = self.state.fetch_update(Ordering::AcqRel, Ordering::Acquire, |state| {
+            let from = Phase::of(state);
+            let to = step(from).filter(|_| !matches!(from, Phase::Evicted | Phase::Closed))?;
+            became_evictable = to.evictable() && !from.evictable();
+            Some(pack(to, state >> PHASE_BITS))
+        });
+        if became_evictable {
+            self.room.changed.notify_one();
+        }
+    }
+
+    /// A read of the socket, before the request is complete, returned bytes (`true`) or
+    /// found none waiting (`false`).
+    fn read(&self, received: bool) {
+        self.advance(|phase| match (phase, received) {
+            (Phase::Unread | Phase::Waiting, true) => Some(Phase::ReadingHead),
+            (Phase::Unread, false) => Some(Phase::Waiting),
+            _ => None,
+        });
+    }
+
+    /// The request head is complete and went to the service.
+    fn dispatched(&self) {
+        self.advance(|_| Some(Phase::Responding));
+    }
+
+    /// hyper dropped the response body: all of it is in its write buffer.
+    fn response_taken(&self) {
+        self.advance(|phase| (phase == Phase::Responding).then_some(Phase::Flushing));
+    }
+
+    /// hyper's write buffer is empty: a response taken before is in the socket, and the
+    /// wait for the next request starts now.
+    fn flushed(&self) {
+        let now = self.room.micros_now();
+        let _ = self.state.fetch_update(Ordering::AcqRel, Ordering::Acquire, |state| {
+            (Phase::of(state) == Phase::Flushing).then_some(pack(Phase::Unread, now))
+        });
+    }
+
+    /// Evicts the connection if it is still in the state `seen`.
+    fn try_evict(&self, seen: u64) -> bool {
+        let evicted = pack(Phase::Evicted, seen >> PHASE_BITS);
+        let won = self.state.compare_exchange(seen, evicted, Ordering::AcqRel, Ordering::Acquire).is_ok();
+        if won {
+            self.evicted.notify_one();
+        }
+        won
+    }
+}
+
+impl Room {
+    fn micros_now(&self) -> u64 {
+        // Saturates after 73 000 years rather than overflow the packing.
+        u64::try_from(self.epoch.elapsed().as_micros()).unwrap_or(u64::MAX).min(u64::MAX >> PHASE_BITS)
+    }
+}
+
+fn pack(phase: Phase, since_micros: u64) -> u64 {
+    since_micros << PHASE_BITS | phase as u64
+}
+
+/// Marks its slot closed when dropped (also when its task panics or is dropped), which
+/// frees it for the accept loop.
+struct CloseOnDrop(Arc<Slot>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.state.store(pack(Phase::Closed, 0), Ordering::Release);
+        self.0.room.changed.notify_one();
+    }
+}
+
+/// A response body that tells its connection's slot when hyper has taken all of it
+/// (hyper drops a body once its last bytes are in its write buffer, or at once when it
+/// has none to send).
+struct WatchedBody {
+    body: Full<Bytes>,
+    slot: Arc<Slot>,
+}
+
+impl Body for WatchedBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for WatchedBody {
+    fn drop(&mut self) {
+        self.slot.response_taken();
+    }
+}
+
+/// The connection timeouts [`WatchedStream`] enforces.
+#[derive(Clone, Copy)]
+struct Timeouts {
+    first_byte: Duration,
+    idle: Duration,
+}
+
+/// The socket as hyper sees it: moves the connection's [`Slot`] along as bytes come
+/// and go, and fails with [`io::ErrorKind::TimedOut`] when hyper waits on it past a
+/// deadline: `first_byte` after the slot's `since` while no request has begun, else
+/// `idle` after the last byte moved in either direction.
 ///
-/// hyper's own timeouts cover only the request head; this one also catches a client
+/// hyper's own timeouts cover only the request head; the idle one also catches a client
 /// that stops reading a large response or trickles a request body.
-struct IdleTimeout<S> {
+struct WatchedStream<S> {
     inner: S,
-    timeout: Duration,
+    slot: Arc<Slot>,
+    timeouts: Timeouts,
+    last_progress: Instant,
     deadline: Pin<Box<Sleep>>,
 }
 
-impl<S> IdleTimeout<S> {
-    fn new(inner: S, timeout: Duration) -> Self {
-        IdleTimeout { inner, timeout, deadline: Box::pin(tokio::time::sleep(timeout)) }
+impl<S> WatchedStream<S> {
+    fn new(inner: S, slot: Arc<Slot>, timeouts: Timeouts) -> Self {
+        let deadline = Box::pin(tokio::time::sleep_until(slot.since() + timeouts.first_byte));
+        WatchedStream { inner, slot, timeouts, last_progress: Instant::now(), deadline }
     }
 
-    fn made_progress(&mut self) {
-        let next = Instant::now() + self.timeout;
-        self.deadline.as_mut().reset(next);
-    }
-
-    /// Called when the stream is not ready: an error once the deadline has passed,
-    /// otherwise arranges a wake-up at the deadline.
+    /// Called when the stream is not ready: an error once the deadline for the current
+    /// phase has passed, otherwise arranges a wake-up at it.
     fn check_deadline(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
+        let (phase, since) = self.slot.phase_and_since();
+        let deadline = if phase.awaits_request() {
+            since + self.timeouts.first_byte
+        } else {
+            self.last_progress + self.timeouts.idle
+        };
+        if self.deadline.deadline() != deadline {
+            self.deadline.as_mut().reset(deadline);
+        }
         match self.deadline.as_mut().poll(cx) {
             Poll::Ready(()) => Err(io::Error::new(io::ErrorKind::TimedOut, "connection idle for too long")),
             Poll::Pending => Ok(()),
         }
     }
 
-    /// Passes on the poll of an I/O operation: progress pushes the deadline back,
-    /// waiting checks it.
+    /// Passes on the poll of an I/O operation: progress pushes the idle deadline back,
+    /// waiting checks the deadline.
     fn track<T>(
         &mut self,
         cx: &mut Context<'_>,
@@ -700,7 +1051,7 @@ impl<S> IdleTimeout<S> {
         match poll {
             Poll::Ready(result) => {
                 if progressed {
-                    self.made_progress();
+                    self.last_progress = Instant::now();
                 }
                 Poll::Ready(result)
             }
@@ -712,17 +1063,23 @@ impl<S> IdleTimeout<S> {
     }
 }
 
-impl<S: AsyncRead + Unpin> AsyncRead for IdleTimeout<S> {
+impl<S: AsyncRead + Unpin> AsyncRead for WatchedStream<S> {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let before = buf.filled().len();
         let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
-        let progressed = buf.filled().len() > before;
-        this.track(cx, poll, progressed)
+        let received = buf.filled().len() > before;
+        match poll {
+            Poll::Ready(Ok(())) if received => this.slot.read(true),
+            Poll::Pending => this.slot.read(false),
+            // End of stream or an error: hyper ends the connection.
+            Poll::Ready(_) => {}
+        }
+        this.track(cx, poll, received)
     }
 }
 
-impl<S: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<S> {
+impl<S: AsyncWrite + Unpin> AsyncWrite for WatchedStream<S> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write(cx, data);
@@ -748,6 +1105,10 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<S> {
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_flush(cx);
+        // hyper flushes the socket only once its own write buffer is empty.
+        if let Poll::Ready(Ok(())) = poll {
+            this.slot.flushed();
+        }
         this.track(cx, poll, false)
     }
 
@@ -755,5 +1116,91 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<S> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_shutdown(cx);
         this.track(cx, poll, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn room() -> Arc<Room> {
+        Arc::new(Room { epoch: Instant::now(), changed: Notify::new() })
+    }
+
+    #[test]
+    fn every_phase_survives_packing() {
+        for phase in Phase::ALL {
+            for since in [0, 1, 12_345, u64::MAX >> PHASE_BITS] {
+                let state = pack(phase, since);
+                assert_eq!((Phase::of(state), state >> PHASE_BITS), (phase, since));
+            }
+        }
+    }
+
+    #[test]
+    fn a_connection_is_evictable_only_between_requests() {
+        let slot = Slot::new(room());
+        // Not yet read: its request may be in the socket already.
+        assert!(!slot.phase().evictable());
+        slot.read(false);
+        assert_eq!(slot.phase(), Phase::Waiting);
+        slot.read(true);
+        assert_eq!(slot.phase(), Phase::ReadingHead);
+        slot.dispatched();
+        assert!(!slot.phase().evictable());
+        // A flush before hyper has the whole response changes nothing.
+        slot.flushed();
+        assert_eq!(slot.phase(), Phase::Responding);
+        slot.response_taken();
+        assert_eq!(slot.phase(), Phase::Flushing);
+        assert!(!slot.phase().evictable());
+        slot.flushed();
+        assert_eq!(slot.phase(), Phase::Unread);
+    }
+
+    #[test]
+    fn the_wait_for_a_request_restarts_only_after_a_response() {
+        let slot = Slot::new(room());
+        let accepted = slot.since();
+        std::thread::sleep(Duration::from_millis(2));
+        slot.read(false);
+        slot.read(true);
+        assert_eq!(slot.since(), accepted, "bytes of a request head do not make it younger");
+        slot.dispatched();
+        slot.response_taken();
+        std::thread::sleep(Duration::from_millis(2));
+        slot.flushed();
+        assert!(slot.since() > accepted);
+    }
+
+    #[test]
+    fn an_evicted_connection_stays_evicted() {
+        let slot = Slot::new(room());
+        slot.read(false);
+        let seen = slot.state.load(Ordering::Acquire);
+        assert!(slot.try_evict(seen));
+        // A second eviction of the same state, or of a stale one, fails.
+        assert!(!slot.try_evict(seen));
+        slot.read(true);
+        slot.dispatched();
+        assert_eq!(slot.phase(), Phase::Evicted);
+    }
+
+    #[test]
+    fn the_longest_waiting_connection_is_chosen_and_busy_ones_never() {
+        let room = room();
+        let slots: Vec<Arc<Slot>> = (0..4).map(|_| Arc::new(Slot::new(Arc::clone(&room)))).collect();
+        // The oldest is busy, the second still unread: neither can go.
+        slots[0].dispatched();
+        for slot in &slots[2..] {
+            slot.read(false);
+        }
+        assert!(evict_longest_waiting(&slots));
+        assert_eq!(slots[2].phase(), Phase::Evicted);
+        assert!(evict_longest_waiting(&slots));
+        assert_eq!(slots[3].phase(), Phase::Evicted);
+        assert!(!evict_longest_waiting(&slots), "only busy and unread connections are left");
+        assert_eq!(slots[0].phase(), Phase::Responding);
+        assert_eq!(slots[1].phase(), Phase::Unread);
     }
 }

@@ -84,6 +84,19 @@ extern "C" fn child() {
     }
 }
 
+// The one libc function the core calls, declared here rather than through the `libc`
+// crate, which would add its whole build to every library that declares a metric.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+extern "C" {
+    /// POSIX: registers handlers run around `fork()`; returns 0 or an error number.
+    fn pthread_atfork(
+        prepare: Option<extern "C" fn()>,
+        parent: Option<extern "C" fn()>,
+        child: Option<extern "C" fn()>,
+    ) -> core::ffi::c_int;
+}
+
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// Registers the fork handlers, once.
@@ -106,7 +119,7 @@ fn install_now() {
     #[allow(unsafe_code)]
     // SAFETY: the handlers are `extern "C"` functions that live as long as the program.
     unsafe {
-        libc::pthread_atfork(Some(prepare), Some(parent), Some(child));
+        pthread_atfork(Some(prepare), Some(parent), Some(child));
     }
 }
 

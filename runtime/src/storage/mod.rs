@@ -1,8 +1,10 @@
 //! How values live in memory: dense `'static` arrays of atomic cells, laid out per family
 //! (one copy, or per-thread shards for small hot families), with the seqlock that lets a
 //! scrape read a histogram series as one consistent snapshot and `f64` values stored as
-//! bits. The layer below the instruments: it knows nothing of labels, names or formats.
+//! bits, and since when the cells have been counting (`created`). The layer below the
+//! instruments: it knows nothing of labels, names or formats.
 
+pub(crate) mod created;
 pub(crate) mod float_cell;
 pub(crate) mod fork;
 pub(crate) mod native;

@@ -50,7 +50,15 @@ fn no_derived_suffix_rule() {
     );
     assert_eq!(suggestion("requests_count", Counter).as_deref(), Some("requests_total"));
     assert_eq!(suggestion("rpc_latency_seconds_bucket", Histogram).as_deref(), Some("rpc_latency_seconds"));
-    assert_eq!(suggestion("jobs_created_total", Counter).as_deref(), Some("jobs_total"));
+    // A counter's family may end in `_created`: its samples end in `_total`.
+    assert_eq!(metric_errors("business_orders_created_total", Counter), vec![]);
+    assert_eq!(metric_errors("prometheus_tsdb_head_chunks_created_total", FloatCounter), vec![]);
+    assert_eq!(
+        no_derived_suffix("business_orders_created", Gauge).and_then(|v| v.fix).as_deref(),
+        Some("business_orders")
+    );
+    assert_eq!(suggestion("jobs_created", Histogram).as_deref(), Some("jobs"));
+    assert_eq!(suggestion("jobs_count_total", Counter).as_deref(), Some("jobs_total"));
     // A name that is nothing but the suffix is not flagged by this rule.
     assert_eq!(no_derived_suffix("count", Gauge), None);
 }
@@ -102,4 +110,75 @@ fn duration_in_seconds_rule() {
         Some("payment_latency_seconds")
     );
     assert_eq!(duration_error("function_calls_duration_seconds"), None);
+}
+
+#[test]
+fn every_time_word_last_needs_seconds() {
+    for word in TIME_WORDS {
+        let name = format!("order_{word}");
+        for kind in [Gauge, Histogram, Summary] {
+            assert_eq!(
+                single_error(&name, kind),
+                Shown {
+                    message: format!(
+                        "{} `{name}` ends in `{word}` but names no unit: record seconds and name it `{name}_seconds`",
+                        kind.describe()
+                    ),
+                    suggestion: Some(format!("{name}_seconds")),
+                },
+                "{word}"
+            );
+            assert_eq!(time_in_seconds(&format!("{name}_seconds"), kind), None, "{word}");
+            // Not last, the word names no quantity of its own.
+            assert_eq!(time_in_seconds(&format!("{word}_queue_depth"), kind), None, "{word}");
+        }
+    }
+    assert_eq!(suggestion("response_time", Histogram).as_deref(), Some("response_time_seconds"));
+    assert_eq!(suggestion("oldest_order_age", Gauge).as_deref(), Some("oldest_order_age_seconds"));
+}
+
+#[test]
+fn a_counter_of_time_names_its_unit_before_total() {
+    for word in ["time", "duration", "latency", "elapsed", "age", "uptime"] {
+        let name = format!("cpu_{word}_total");
+        for kind in [Counter, FloatCounter] {
+            assert_eq!(suggestion(&name, kind), Some(format!("cpu_{word}_seconds_total")), "{word}");
+        }
+    }
+    assert_eq!(
+        single_error("cpu_time_total", Counter).message,
+        "counter `cpu_time_total` ends in `time` but names no unit: record seconds and name it `cpu_time_seconds_total`"
+    );
+    assert_eq!(metric_errors("node_disk_io_time_seconds_total", Counter), vec![]);
+    // Counters of waits and delays count events (node_exporter's
+    // `node_infiniband_port_transmit_wait_total`, `..._jukebox_delay_total`).
+    for name in ["port_transmit_wait_total", "nfs_event_jukebox_delay_total"] {
+        assert_eq!(metric_errors(name, Counter), vec![], "{name}");
+        assert_eq!(metric_errors(name, FloatCounter), vec![], "{name}");
+    }
+}
+
+#[test]
+fn time_words_are_whole_words_and_only_for_quantities() {
+    for name in ["job_runtime", "request_timeout", "orders_waiting", "time", "agent_ages"] {
+        for kind in [Gauge, Histogram] {
+            assert_eq!(time_in_seconds(name, kind), None, "{name}");
+        }
+    }
+    assert_eq!(metric_errors("build_info", Info), vec![]);
+    assert_eq!(time_in_seconds("session_age", StateSet), None);
+    assert_eq!(time_in_seconds("session_age_info", Info), None);
+    // With another broken rule, the one suggestion passes both.
+    assert_eq!(suggestion("response_time_total", Gauge).as_deref(), Some("response_time_seconds"));
+    assert_eq!(suggestion("ResponseTime", Histogram).as_deref(), Some("response_time_seconds"));
+    assert_eq!(suggestion("response_time_ms", Histogram).as_deref(), Some("response_time_seconds"));
+}
+
+#[test]
+fn a_timed_histogram_keeps_its_own_message() {
+    assert_eq!(
+        duration_error("charge_duration").map(|error| error.message).as_deref(),
+        Some("histogram `charge_duration` records durations and must end in `_seconds`: name it `charge_duration_seconds`")
+    );
+    assert_eq!(check_duration_histogram_name("charge_duration").len(), 1);
 }

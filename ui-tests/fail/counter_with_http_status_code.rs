@@ -1,0 +1,7 @@
+use metricsmith::{metric, Counter};
+
+/// Responses, by status code.
+#[metric]
+static HTTP_RESPONSES_TOTAL: Counter<http::StatusCode>;
+
+fn main() {}

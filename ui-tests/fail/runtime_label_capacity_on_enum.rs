@@ -1,0 +1,10 @@
+use metricsmith::LabelValue;
+
+#[derive(LabelValue)]
+#[label(capacity = 8)]
+enum Region {
+    Eu,
+    Us,
+}
+
+fn main() {}

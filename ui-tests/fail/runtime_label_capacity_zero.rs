@@ -1,0 +1,7 @@
+use metricsmith::{LabelValue, RuntimeValue};
+
+#[derive(LabelValue)]
+#[label(capacity = 0)]
+struct Tenant(RuntimeValue);
+
+fn main() {}

@@ -1,0 +1,6 @@
+use metricsmith::{LabelValue, RuntimeValue};
+
+#[derive(LabelValue)]
+struct Tenant(RuntimeValue);
+
+fn main() {}
