@@ -183,3 +183,43 @@ fn past_max_buckets_the_scrape_shows_a_lower_resolution_holding_every_observatio
     assert!(buckets.len() <= 3, "{buckets:?}");
     assert_eq!(buckets, expected(values, schema), "every value in its bucket at schema {schema}");
 }
+
+/// A timed function with a histogram of its own, native buckets beside the defaults.
+#[metricsmith::timed(name = "sorter_divert_duration_seconds", native(schema = 2))]
+fn divert() {
+    std::thread::sleep(std::time::Duration::from_millis(2));
+}
+
+/// A native static a timed function records into, and `observe_duration` too.
+#[metric(native, buckets = [])]
+static SORTER_WEIGH_DURATION_SECONDS: Histogram;
+
+#[metricsmith::timed(metric = SORTER_WEIGH_DURATION_SECONDS)]
+fn weigh() {}
+
+#[test]
+fn timed_functions_and_observe_duration_record_native_buckets() {
+    divert();
+    divert();
+    let timed = histogram("sorter_divert_duration_seconds", 0);
+    assert_eq!((timed.sample_count, timed.schema), (Some(2), Some(2)));
+    let buckets = decoded(&timed.positive_span, &timed.positive_delta);
+    assert_eq!(buckets.iter().map(|(_, count)| count).sum::<u64>(), 2);
+    // At least 2 ms each: keys of 2^-9 and above at schema 2 are -35 and higher.
+    assert!(buckets.iter().all(|(key, _)| *key > key_of_two_ms()), "{buckets:?}");
+    assert!(!timed.bucket.is_empty(), "the default classic buckets stay");
+
+    weigh();
+    SORTER_WEIGH_DURATION_SECONDS.observe_duration(std::time::Duration::from_millis(1500));
+    let weighed = histogram("sorter_weigh_duration_seconds", 0);
+    assert_eq!(weighed.sample_count, Some(2));
+    let buckets = decoded(&weighed.positive_span, &weighed.positive_delta);
+    // A nanosecond-scale call and 1.5 s are further apart than 160 buckets at schema 3.
+    let schema = weighed.schema.unwrap();
+    assert!(buckets.contains(&(key(1.5, schema), 1)), "1.5 s in its bucket at schema {schema}: {buckets:?}");
+    assert_eq!(buckets.iter().map(|(_, count)| count).sum::<u64>() + weighed.zero_count.unwrap(), 2);
+}
+
+fn key_of_two_ms() -> i32 {
+    key(0.002, 2) - 1
+}
