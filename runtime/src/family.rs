@@ -159,6 +159,22 @@ impl Sample {
 ///
 /// An empty histogram whose zero threshold is 0 has one span of length 0, so that a
 /// scraper still tells it from a classic histogram (as `client_golang` does).
+///
+/// ```
+/// use metricsmith::{metric, Histogram};
+///
+/// /// Time to seal a carton.
+/// #[metric(native(schema = 0), buckets = [])]
+/// static CARTON_SEAL_DURATION_SECONDS: Histogram;
+///
+/// CARTON_SEAL_DURATION_SECONDS.observe(3.0); // (2, 4]: key 2 at schema 0
+/// CARTON_SEAL_DURATION_SECONDS.observe(3.5);
+/// CARTON_SEAL_DURATION_SECONDS.observe(-0.75); // magnitude in (0.5, 1]: key 0
+/// let native = CARTON_SEAL_DURATION_SECONDS.native_buckets().unwrap();
+/// assert_eq!(native.schema, 0);
+/// assert_eq!(native.positive().collect::<Vec<_>>(), [(2, 2)]);
+/// assert_eq!(native.negative().collect::<Vec<_>>(), [(0, 1)]);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NativeBuckets {
     /// The resolution: `base = 2^(2^-schema)`, −4 to 8.

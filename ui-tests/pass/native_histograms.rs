@@ -1,7 +1,7 @@
 //! Native histograms: the defaults, every setting, native-only, labelled, in a group.
 #![deny(warnings)]
 
-use metricsmith::{metric, Histogram, LabelValue};
+use metricsmith::{metric, Histogram, LabelValue, Metrics};
 
 #[derive(LabelValue, Clone, Copy)]
 enum Dock {
@@ -21,7 +21,21 @@ static DOCK_WAIT_SECONDS: Histogram<Dock>;
 #[metric(native(schema = 8, zero_threshold = 1e-9, max_buckets = 1), buckets = [0.5, 1.0])]
 static PACK_DURATION_SECONDS: Histogram;
 
+#[derive(Metrics)]
+#[metrics(prefix = "sorter")]
+pub struct SorterMetrics {
+    /// Time to divert a parcel to its chute.
+    #[metric(native(schema = 1))]
+    pub divert_duration_seconds: Histogram,
+}
+
+/// The sorter's metrics.
+#[metric]
+static SORTER: SorterMetrics;
+
 fn main() {
+    SORTER.divert_duration_seconds.observe(0.5);
+    assert_eq!(SORTER.divert_duration_seconds.native_buckets().map(|native| native.schema), Some(1));
     PICK_LINE_DURATION_SECONDS.observe(0.25);
     DOCK_WAIT_SECONDS.labels(Dock::North).observe(12.0);
     DOCK_WAIT_SECONDS.labels(Dock::South).observe(-1.0);

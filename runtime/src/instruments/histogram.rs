@@ -195,6 +195,19 @@ impl Histogram<()> {
         self.labels(()).bucket_counts()
     }
     /// The native buckets, as a scrape shows them; `None` without `#[metric(native)]`.
+    ///
+    /// ```
+    /// use metricsmith::{metric, Histogram};
+    ///
+    /// /// Time to label a parcel.
+    /// #[metric(native)]
+    /// static PARCEL_LABEL_DURATION_SECONDS: Histogram;
+    ///
+    /// PARCEL_LABEL_DURATION_SECONDS.observe(0.3); // (2^(-14/8), 2^(-13/8)]: key -13
+    /// let native = PARCEL_LABEL_DURATION_SECONDS.native_buckets().unwrap();
+    /// assert_eq!((native.schema, native.zero_count), (3, 0));
+    /// assert_eq!(native.positive().collect::<Vec<_>>(), [(-13, 1)]);
+    /// ```
     pub fn native_buckets(&self) -> Option<NativeBuckets> {
         self.labels(()).native_buckets()
     }
