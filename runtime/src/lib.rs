@@ -570,7 +570,7 @@ pub mod __private {
     pub use crate::functions::{
         call, counted_cells, in_flight_series, records_seconds, timed_series, Call, CountedMetric,
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
-        TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
+        TimedOnly, TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::instruments::{
         each_metric_group_type_has_one_static, series_per_label_set, storage_cells, DeclaredAsStatic,

@@ -180,6 +180,30 @@ fn results_are_counted_as_ok_and_error() {
     assert_eq!(timed_count("parse_quantity"), Some(3.0));
 }
 
+/// Only `#[timed]`: the lean guard, which must still observe on every way out.
+#[timed]
+fn parse_weight(input: &str) -> Result<u32, std::num::ParseIntError> {
+    if input.is_empty() {
+        return Ok(0);
+    }
+    let grams: u32 = input.trim().parse()?;
+    if grams == u32::MAX {
+        panic!("no parcel weighs that much");
+    }
+    Ok(grams)
+}
+
+#[test]
+fn a_function_only_timed_observes_once_on_every_exit_path() {
+    assert_eq!(parse_weight(""), Ok(0), "early return");
+    assert_eq!(parse_weight("250"), Ok(250), "tail expression");
+    assert!(parse_weight("heavy").is_err(), "`?`");
+    let max = u32::MAX.to_string();
+    assert!(catch_unwind(|| parse_weight(&max)).is_err(), "panic");
+    assert_eq!(timed_count("parse_weight"), Some(4.0));
+    assert_eq!(calls("parse_weight", "ok"), None, "not #[counted]");
+}
+
 #[derive(Debug, PartialEq)]
 enum CheckoutError {
     EmptyCart,

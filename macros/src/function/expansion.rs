@@ -108,6 +108,10 @@ pub(crate) fn instrument_fn(
                 #timed
             },
         )
+    } else if parts.len() == 1 && parts[0].0 == Kind::Timed {
+        // Only timed: nothing to decide when the call ends, so the body stays in place
+        // (also for a `Result`) and the guard's drop is a clock read and an observation.
+        (quote!(let __metricsmith_call = #runtime::__private::TimedOnly), quote!(#user_block))
     } else if shape.fallible {
         (
             quote!(let mut __metricsmith_call = #runtime::__private::Call::sync()),

@@ -88,6 +88,15 @@ fn a_plain_function_keeps_its_body_in_place() {
 }
 
 #[test]
+fn a_timed_only_function_gets_the_lean_guard_and_keeps_its_result_body_in_place() {
+    insta::assert_snapshot!(expanded(
+        super::Kind::Timed,
+        "",
+        "fn charge(order: &Order) -> Result<Receipt, Declined> { let receipt = gateway(order)?; Ok(receipt) }",
+    ));
+}
+
+#[test]
 fn stacked_attributes_on_a_result_function_share_one_guard() {
     insta::assert_snapshot!(expanded(
         super::Kind::Timed,

@@ -150,6 +150,39 @@ impl Drop for Call {
     }
 }
 
+/// The guard of a sync function that is only `#[timed]`: the start of the clock and the
+/// series to observe into, nothing else to decide when the call ends, so its drop is one
+/// clock read and one observation on every exit path (return, `?`, panic).
+///
+/// Built as `TimedOnly.timed(series)`, the same builder call as [`Call::timed`], so the
+/// macro writes one expansion for both.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct TimedOnly;
+
+impl TimedOnly {
+    /// Starts the clock; the call's duration is observed into `series` when it ends.
+    #[inline]
+    pub fn timed(self, series: HistogramSeries) -> TimedCall {
+        TimedCall { series, start: clock::start() }
+    }
+}
+
+/// See [`TimedOnly`].
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct TimedCall {
+    series: HistogramSeries,
+    start: clock::Start,
+}
+
+impl Drop for TimedCall {
+    #[inline]
+    fn drop(&mut self) {
+        self.series.observe(clock::seconds_since(self.start));
+    }
+}
+
 /// Lives on the stack of one poll; only dropped (rather than forgotten) when the poll
 /// unwinds.
 struct PanicWatch<'a> {

@@ -33,7 +33,7 @@ mod families;
 mod sites;
 mod targets;
 
-pub use call::{call, Call, OtherOutcome, Outcome, ResultOutcome};
+pub use call::{call, Call, OtherOutcome, Outcome, ResultOutcome, TimedOnly};
 pub(crate) use families::{COUNTED, COUNTED_META, IN_FLIGHT, IN_FLIGHT_META, TIMED, TIMED_META};
 pub use sites::{CountedSite, InFlightSite, TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES};
 pub use targets::{
