@@ -279,7 +279,7 @@ pub(crate) struct Dedicated {
     pub(crate) help: String,
     pub(crate) buckets: Option<Vec<f64>>,
     /// `native` or `native(...)`, as written: handed on to the metric's `#[metric]`.
-    pub(crate) native: Option<crate::instrument::NativeOptions>,
+    pub(crate) native: Option<Box<crate::instrument::NativeOptions>>,
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) labels: Vec<Bound>,
 }
@@ -412,7 +412,7 @@ impl Plan {
                 },
                 // Usable: `problems` found nothing, or `checks` failed.
                 buckets: args.buckets.as_ref().and_then(|buckets| buckets.usable(args.native.is_some())),
-                native: args.native.clone(),
+                native: args.native.clone().map(Box::new),
                 max_series: args.max_series.clone(),
                 labels,
             }),

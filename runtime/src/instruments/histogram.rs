@@ -458,8 +458,7 @@ impl HistogramSeries {
     /// Reads a consistent snapshot: `out` becomes the cumulative bucket counts (`+Inf`
     /// last); returns the count and the sum. `out`'s capacity is reused as scratch.
     pub(crate) fn read_cumulative(self, out: &mut Vec<u64>) -> (u64, f64) {
-        let mut sample = Sample::default();
-        sample.cumulative_buckets = core::mem::take(out);
+        let mut sample = Sample { cumulative_buckets: core::mem::take(out), ..Sample::default() };
         Self::read_all(core::iter::once(self), &mut sample);
         *out = sample.cumulative_buckets;
         (sample.count, sample.sum)
