@@ -126,6 +126,17 @@ struct Windows {
     current_slot: usize,
 }
 
+impl Windows {
+    /// The windows of a sign's two descriptors as read.
+    #[inline]
+    fn from_descriptors((first, second): (u64, u64)) -> Windows {
+        let (first, second) = (Window::unpack(first), Window::unpack(second));
+        let current_slot = usize::from(second.generation > first.generation);
+        let (current, previous) = if current_slot == 1 { (second, first) } else { (first, second) };
+        Windows { current, previous, current_slot }
+    }
+}
+
 /// Which of a value's windows: positive values, or the magnitudes of negative ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Sign {
@@ -182,26 +193,34 @@ impl<'a, A: Atom> NativeCells<'a, A> {
 
     /// Counts one observation of `sign` whose key at schema 8 is `key8`; the first one
     /// places the window, at `initial_schema`, around it.
+    ///
+    /// The common case, inside the current window, reads the two descriptors and adds to
+    /// one cell, with nothing else worked out (the hot path of every observation).
     #[inline]
     pub(crate) fn record<W: Writer>(self, sign: Sign, key8: i32, initial_schema: i8) {
-        let sign = self.sign(sign);
+        let width = self.width;
+        let start = 1 + sign_cells(width) * usize::from(sign == Sign::Negative);
+        // `[descriptor 0, descriptor 1, buffer 0, buffer 1]`, as `sign` splits them.
+        let Some(cells) = self.cells.get(start..start + sign_cells(width)) else { return };
         loop {
-            let windows = sign.windows();
-            let current = windows.current;
+            let descriptors = (cells[0].load(Ordering::Acquire), cells[1].load(Ordering::Acquire));
+            let current_slot = usize::from((descriptors.1 >> 56) > (descriptors.0 >> 56));
+            let current = Window::unpack(if current_slot == 1 { descriptors.1 } else { descriptors.0 });
             if current.is_placed() {
                 let index = current.key_of(key8) as i64 - i64::from(current.first_key);
-                let inside = (index as u64) < sign.width as u64;
+                let inside = (index as u64) < width as u64;
                 if inside || current.schema <= MIN_SCHEMA {
                     // Beyond a window at the lowest schema: its edge bucket.
-                    let index = index.clamp(0, sign.width as i64 - 1) as usize;
-                    if W::add(&sign.buffers[windows.current_slot][index], current.generation, 1) {
+                    let index = index.clamp(0, width as i64 - 1) as usize;
+                    let Some(cell) = cells.get(2 + current_slot * width + index) else { return };
+                    if W::add(cell, current.generation, 1) {
                         return;
                     }
                     // A later generation is reusing this buffer: read the windows again.
                     continue;
                 }
             }
-            sign.migrate::<W>(windows, key8, initial_schema);
+            self.sign(sign).migrate::<W>(Windows::from_descriptors(descriptors), key8, initial_schema);
         }
     }
 
@@ -245,11 +264,9 @@ impl<A: Atom> SignCells<'_, A> {
     /// Reads both descriptors. Acquire: the cells of a window published are tagged for it.
     #[inline]
     fn windows(&self) -> Windows {
-        let first = Window::unpack(self.descriptors[0].load(Ordering::Acquire));
-        let second = Window::unpack(self.descriptors[1].load(Ordering::Acquire));
-        let current_slot = usize::from(second.generation > first.generation);
-        let (current, previous) = if current_slot == 1 { (second, first) } else { (first, second) };
-        Windows { current, previous, current_slot }
+        let descriptors =
+            (self.descriptors[0].load(Ordering::Acquire), self.descriptors[1].load(Ordering::Acquire));
+        Windows::from_descriptors(descriptors)
     }
 
     /// Makes a window that holds `key8` current, beside the other writers (see the
