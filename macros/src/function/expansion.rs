@@ -282,7 +282,7 @@ fn builder(
 /// `name = "..."`: a label-set struct (when labels are bound) and a `#[metric]` static,
 /// declared in the function's body.
 fn dedicated_metric(kind: Kind, dedicated: &Dedicated, runtime: &TokenStream) -> Part {
-    let Dedicated { name, help, buckets, max_series, labels } = dedicated;
+    let Dedicated { name, help, buckets, native, max_series, labels } = dedicated;
     let span = name.span();
     let words = words(kind);
     let metric = syn::Ident::new(&format!("__METRICSMITH_{}_METRIC", words.upper), span);
@@ -313,12 +313,13 @@ fn dedicated_metric(kind: Kind, dedicated: &Dedicated, runtime: &TokenStream) ->
         let bounds = bounds.iter().copied().map(f64_tokens);
         quote!(buckets = [#(#bounds),*],)
     });
+    let native = native.as_ref().map(|native| quote!(#native,));
     let max_series = max_series.as_ref().map(|max| quote!(max_series = #max,));
     let ty = format_ident!("{}", kind.instrument().type_name());
     let items = quote_spanned! {span=>
         #label_struct
         #[doc = #help]
-        #[#runtime::metric(name = #name, #buckets #max_series crate = #runtime)]
+        #[#runtime::metric(name = #name, #buckets #native #max_series crate = #runtime)]
         static #metric: #runtime::#ty<#label_type>;
     };
     let (index, setup) = index_of(kind, labels, runtime);

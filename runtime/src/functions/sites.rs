@@ -66,7 +66,7 @@ impl TimedSite {
     /// The histogram series, with [`DEFAULT_BUCKETS`].
     #[inline]
     pub fn series(&'static self) -> HistogramSeries {
-        HistogramSeries::from_cells(&DEFAULT_BUCKETS, &self.cells.0)
+        HistogramSeries::from_cells(&DEFAULT_BUCKETS, None, &self.cells.0)
     }
 }
 
