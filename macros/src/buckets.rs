@@ -27,15 +27,18 @@ impl BucketList {
         BucketList { key, bounds, invalid }
     }
 
-    /// The bounds, when every element is a number and they make a valid layout.
-    pub(crate) fn usable(&self) -> Option<Vec<f64>> {
+    /// The bounds, when every element is a number and they make a valid layout (which
+    /// `native` histograms may leave empty).
+    pub(crate) fn usable(&self, native: bool) -> Option<Vec<f64>> {
         let values: Vec<f64> = self.bounds.iter().map(|(value, _)| *value).collect();
-        (self.invalid.is_empty() && check_buckets(&values).is_ok()).then_some(values)
+        let native_only = native && values.is_empty();
+        (self.invalid.is_empty() && (native_only || check_buckets(&values).is_ok())).then_some(values)
     }
 
-    /// What is wrong with the buckets of histogram `metric`: each element that is not
-    /// a number literal or, when all are, the first problem of the layout.
-    pub(crate) fn problems(&self, metric: &str) -> Vec<syn::Error> {
+    /// What is wrong with the buckets of histogram `metric` (`native`: it has native
+    /// buckets, so its classic ones may be `[]`): each element that is not a number
+    /// literal or, when all are, the first problem of the layout.
+    pub(crate) fn problems(&self, metric: &str, native: bool) -> Vec<syn::Error> {
         if !self.invalid.is_empty() {
             return self
                 .invalid
@@ -54,6 +57,7 @@ impl BucketList {
         let values: Vec<f64> = self.bounds.iter().map(|(value, _)| *value).collect();
         match check_buckets(&values) {
             Ok(()) => Vec::new(),
+            Err(_) if native && values.is_empty() => Vec::new(),
             Err((position, message)) => {
                 let span = self.bounds.get(position).map_or(self.key.span(), |(_, span)| *span);
                 vec![syn::Error::new(span, format!("histogram `{metric}`: {message}"))]
@@ -65,7 +69,7 @@ impl BucketList {
 /// Why a bucket list is unusable, as the message to show (without the metric name).
 fn check_buckets(bounds: &[f64]) -> Result<(), (usize, String)> {
     if bounds.is_empty() {
-        return Err((0, "needs at least one bucket: give `buckets = [...]` finite, increasing upper bounds, or leave `buckets` out for the defaults".to_owned()));
+        return Err((0, "needs at least one bucket: give `buckets = [...]` finite, increasing upper bounds, or leave `buckets` out for the defaults (a histogram with only native buckets is `native, buckets = []`)".to_owned()));
     }
     for (position, bound) in bounds.iter().enumerate() {
         if !bound.is_finite() {
@@ -120,13 +124,13 @@ mod tests {
     }
 
     fn messages(list: &BucketList) -> Vec<String> {
-        list.problems("h_seconds").iter().map(ToString::to_string).collect()
+        list.problems("h_seconds", false).iter().map(ToString::to_string).collect()
     }
 
     #[test]
     fn a_list_reports_every_element_that_is_not_a_number() {
         let buckets = list(quote::quote!([0.1, LIMIT, 2 * 3, -0.5]));
-        assert_eq!(buckets.usable(), None);
+        assert_eq!(buckets.usable(false), None);
         assert_eq!(
             messages(&buckets),
             [
@@ -139,14 +143,27 @@ mod tests {
     #[test]
     fn a_list_of_numbers_is_checked_as_a_layout() {
         let buckets = list(quote::quote!([-1, 0.5, (2.5)]));
-        assert_eq!(buckets.usable(), Some(vec![-1.0, 0.5, 2.5]));
+        assert_eq!(buckets.usable(false), Some(vec![-1.0, 0.5, 2.5]));
         assert!(messages(&buckets).is_empty());
         let buckets = list(quote::quote!([0.5, 0.25]));
-        assert_eq!(buckets.usable(), None);
+        assert_eq!(buckets.usable(false), None);
         assert_eq!(
             messages(&buckets),
             ["histogram `h_seconds`: buckets must be strictly increasing, but `0.25` follows `0.5`: sort them and remove duplicates"]
         );
-        assert_eq!(list(quote::quote!([])).usable(), None);
+        assert_eq!(list(quote::quote!([])).usable(false), None);
+    }
+
+    #[test]
+    fn a_native_histogram_may_have_no_classic_buckets() {
+        let empty = list(quote::quote!([]));
+        assert_eq!(empty.usable(true), Some(vec![]));
+        assert!(empty.problems("h_seconds", true).is_empty());
+        assert_eq!(empty.problems("h_seconds", false).len(), 1);
+        assert_eq!(
+            list(quote::quote!([2.0, 1.0])).usable(true),
+            None,
+            "native or not, a layout must be valid"
+        );
     }
 }

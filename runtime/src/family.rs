@@ -108,6 +108,21 @@ pub struct Sample {
     /// format always carries it; OpenMetrics as a `_created` line when asked
     /// ([`RenderOptions::with_created_timestamps`](crate::RenderOptions::with_created_timestamps)).
     pub created: Option<SystemTime>,
+    /// Histogram with native buckets: see [`native`](Self::native).
+    pub(crate) native: NativeBuckets,
+    pub(crate) has_native: bool,
+    /// Where reading native buckets works (`instruments::native`).
+    pub(crate) native_scratch: NativeScratch,
+}
+
+/// The working space of reading native buckets, kept in the sample so that reading
+/// allocates nothing after the first scrape: each sign's `(schema, key, count)` gathered
+/// from every shard, the zero count, and the copy of one shard's cells.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct NativeScratch {
+    pub(crate) zero: u64,
+    pub(crate) buckets: [Vec<(i8, i32, u64)>; 2],
+    pub(crate) cells: Vec<u64>,
 }
 
 impl Sample {
@@ -116,8 +131,147 @@ impl Sample {
         self.cumulative_buckets.clear();
         self.count = 0;
         self.sum = 0.0;
+        self.has_native = false;
         self.created = None;
     }
+
+    /// The native (exponential) buckets of a histogram that has them
+    /// (`#[metric(native)]`), beside its classic ones; `None` for every other series.
+    pub fn native(&self) -> Option<&NativeBuckets> {
+        self.has_native.then_some(&self.native)
+    }
+
+    /// For a [`Family::read`] of a histogram with native buckets: the native buckets,
+    /// emptied (their allocations kept), to fill in. [`native`](Self::native) returns them
+    /// from then on.
+    pub fn native_mut(&mut self) -> &mut NativeBuckets {
+        self.has_native = true;
+        self.native.clear();
+        &mut self.native
+    }
+}
+
+/// A native histogram's buckets, in the form Prometheus' protobuf format carries them
+/// (`io.prometheus.client.Histogram`'s fields 5 to 14): bucket `k` holds the values in
+/// `(base^(k-1), base^k]` with `base = 2^(2^-schema)`, negative values by magnitude, and
+/// the zero bucket those in `[-zero_threshold, zero_threshold]`. Non-empty buckets come
+/// as spans of consecutive keys and their counts as deltas, each count minus the one
+/// before it (across spans; the first counts from 0).
+///
+/// An empty histogram whose zero threshold is 0 has one span of length 0, so that a
+/// scraper still tells it from a classic histogram (as `client_golang` does).
+///
+/// ```
+/// use metricsmith::{metric, Histogram};
+///
+/// /// Time to seal a carton.
+/// #[metric(native(schema = 0), buckets = [])]
+/// static CARTON_SEAL_DURATION_SECONDS: Histogram;
+///
+/// CARTON_SEAL_DURATION_SECONDS.observe(3.0); // (2, 4]: key 2 at schema 0
+/// CARTON_SEAL_DURATION_SECONDS.observe(3.5);
+/// CARTON_SEAL_DURATION_SECONDS.observe(-0.75); // magnitude in (0.5, 1]: key 0
+/// let native = CARTON_SEAL_DURATION_SECONDS.native_buckets().unwrap();
+/// assert_eq!(native.schema, 0);
+/// assert_eq!(native.positive().collect::<Vec<_>>(), [(2, 2)]);
+/// assert_eq!(native.negative().collect::<Vec<_>>(), [(0, 1)]);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NativeBuckets {
+    /// The resolution: `base = 2^(2^-schema)`, −4 to 8.
+    pub schema: i32,
+    /// Observations whose magnitude is at most this are counted in the zero bucket.
+    pub zero_threshold: f64,
+    /// Observations in the zero bucket.
+    pub zero_count: u64,
+    /// Runs of consecutive positive buckets.
+    pub positive_spans: Vec<BucketSpan>,
+    /// The positive buckets' counts, delta-encoded.
+    pub positive_deltas: Vec<i64>,
+    /// Runs of consecutive negative buckets (keys of the magnitudes).
+    pub negative_spans: Vec<BucketSpan>,
+    /// The negative buckets' counts, delta-encoded.
+    pub negative_deltas: Vec<i64>,
+}
+
+impl NativeBuckets {
+    fn clear(&mut self) {
+        self.schema = 0;
+        self.zero_threshold = 0.0;
+        self.zero_count = 0;
+        self.positive_spans.clear();
+        self.positive_deltas.clear();
+        self.negative_spans.clear();
+        self.negative_deltas.clear();
+    }
+
+    /// The positive buckets as `(key, count)`, in increasing order of key (empty buckets
+    /// inside a span included): the spans and deltas decoded.
+    pub fn positive(&self) -> impl Iterator<Item = (i32, u64)> + '_ {
+        decode(&self.positive_spans, &self.positive_deltas)
+    }
+
+    /// The negative buckets as `(key, count)` (keys of the magnitudes), in increasing
+    /// order of key.
+    pub fn negative(&self) -> impl Iterator<Item = (i32, u64)> + '_ {
+        decode(&self.negative_spans, &self.negative_deltas)
+    }
+
+    /// Appends the non-empty buckets of a sign, `(key, count)` in increasing order of key,
+    /// as spans and deltas. Gaps of one or two empty buckets are written as zero counts
+    /// (two deltas cost less than a new span), as `client_golang` does.
+    pub(crate) fn encode(
+        buckets: impl Iterator<Item = (i32, u64)>,
+        spans: &mut Vec<BucketSpan>,
+        deltas: &mut Vec<i64>,
+    ) {
+        let mut last_key: Option<i32> = None;
+        // What the deltas so far add up to: the last count written.
+        let mut running = 0i64;
+        for (key, count) in buckets.filter(|(_, count)| *count > 0) {
+            match (last_key, spans.last_mut()) {
+                (Some(last), Some(span)) if key - last <= 3 => {
+                    for _ in last + 1..key {
+                        deltas.push(-running);
+                        running = 0;
+                    }
+                    span.length += (key - last) as u32;
+                }
+                _ => {
+                    spans.push(BucketSpan { offset: last_key.map_or(key, |last| key - last - 1), length: 1 })
+                }
+            }
+            deltas.push(count as i64 - running);
+            running = count as i64;
+            last_key = Some(key);
+        }
+    }
+}
+
+/// The buckets of `spans` and `deltas` as `(key, count)`.
+fn decode<'a>(spans: &'a [BucketSpan], deltas: &'a [i64]) -> impl Iterator<Item = (i32, u64)> + 'a {
+    let mut key = 0i32;
+    let mut count = 0i64;
+    let keys = spans.iter().enumerate().flat_map(move |(position, span)| {
+        // The first span's offset is its first key; each later one's, the gap after the last.
+        let start = if position == 0 { span.offset } else { span.offset + 1 };
+        (0..span.length).map(move |step| (start, step))
+    });
+    keys.zip(deltas).map(move |((start, step), delta)| {
+        key = if step == 0 { key.wrapping_add(start) } else { key.wrapping_add(1) };
+        count += delta;
+        (key, count as u64)
+    })
+}
+
+/// A run of consecutive native buckets: `offset` is the key of its first bucket for the
+/// first span, and the number of empty buckets since the previous span for the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BucketSpan {
+    /// The first key (first span), or the gap since the previous span.
+    pub offset: i32,
+    /// The number of buckets.
+    pub length: u32,
 }
 
 /// A family of series with a fixed label layout: what the registry renders.
@@ -155,6 +309,11 @@ pub trait Family: Sync {
     fn bucket_bounds(&self) -> &[f64] {
         &[]
     }
+    /// A histogram with native buckets: the most a series shows (what the series budget
+    /// and the catalog count); `None` for other families.
+    fn native_max_buckets(&self) -> Option<usize> {
+        None
+    }
     /// Reads the current values of `series` into `out` (which the caller has cleared).
     fn read(&self, series: usize, out: &mut Sample);
     /// Where the exemplars of `series` are filed (the address of its first cell), for
@@ -172,7 +331,8 @@ pub trait Family: Sync {
     /// one; the `function_calls_*` families one per function): what the multiprocess mode
     /// maps into each process's file and merges at scrape time. None for families whose
     /// values are not recorded into cells (read at scrape time, constant, or a state
-    /// held elsewhere).
+    /// held elsewhere), or whose cells do not add up from process to process (a native
+    /// histogram's bucket windows).
     #[doc(hidden)]
     fn storage(&self, _visit: &mut dyn FnMut(Storage)) {}
     /// Which series of which [`storage`](Self::storage) runs make up `series`: calls

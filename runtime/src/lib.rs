@@ -139,7 +139,7 @@ pub mod axum {
 pub use catalog::{catalog, Catalog, CatalogLabel, CatalogMetric};
 pub use collect::{CallbackValue, CollectedValues, Collector};
 pub use exposition::{render, render_for_accept, render_with, Format, RenderOptions};
-pub use family::{CollectError, Family, Group, Meta, MetricType, Number, Sample};
+pub use family::{BucketSpan, CollectError, Family, Group, Meta, MetricType, NativeBuckets, Number, Sample};
 pub use functions::CallResult;
 pub use instruments::{
     Counter, CounterSeries, FloatCounter, FloatCounterSeries, Gauge, GaugeSeries, Histogram, HistogramSeries,
@@ -585,7 +585,7 @@ pub mod __private {
     };
     pub use crate::instruments::{
         each_metric_group_type_has_one_static, gauge_cells, series_per_label_set, storage_cells,
-        DeclaredAsStatic, GroupStorage, Instrument,
+        DeclaredAsStatic, GroupStorage, Instrument, NativeConfig,
     };
     pub use crate::labels::{
         __split_index, duplicate_label_message, runtime_values_placeholder, RuntimeSlot, RuntimeValues,

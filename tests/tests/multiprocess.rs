@@ -208,6 +208,8 @@ fn forked_children_add_up_and_start_at_zero() {
         (scrape.value("mp_size_bytes_count", &[]), scrape.value("mp_size_bytes_sum", &[])),
         (13.0, 31.0)
     );
+    // A native histogram is not merged: the parent's own one observation.
+    assert_eq!(scrape.value("mp_native_seconds_count", &[]), 1.0, "native buckets stay each process's");
     let function = [("function", "mp_handle"), ("result", "ok")];
     assert_eq!(scrape.value("function_calls_total", &function), 13.0);
     assert_eq!(scrape.value("function_calls_duration_seconds_count", &[("function", "mp_work")]), 13.0);

@@ -152,6 +152,14 @@ static BENCH_LATENCY_SECONDS: Histogram;
 #[metric]
 static BENCH_REQUEST_LATENCY_SECONDS: Histogram<Req>;
 
+/// Unlabelled histogram, native buckets (schema 3, 160) beside the default ones.
+#[metric(native)]
+static BENCH_NATIVE_LATENCY_SECONDS: Histogram;
+
+/// Unlabelled histogram, native buckets only.
+#[metric(native, buckets = [])]
+static BENCH_NATIVE_ONLY_LATENCY_SECONDS: Histogram;
+
 /// 10 000-series counter family, for encoding.
 #[metric(max_series = 100000)]
 static BENCH_BIG_TOTAL: Counter<Big>;
@@ -353,6 +361,41 @@ fn time_while_scraping<F: FnMut(usize), S: Fn() + Sync>(op: F, scrape: S) -> f64
     })
 }
 
+/// Native histograms' observe beside our classic one (the `metricsmith` column holds the
+/// native histogram; the note the classic figure and the ratio). prometheus-client 0.23,
+/// the version benched here, has no native histogram (0.25 has).
+fn native_histogram_rows(table: &mut Table, values: &[f64], threads: usize) {
+    let classic = time(|i| BENCH_LATENCY_SECONDS.observe(values[i & MASK]));
+    for (operation, histogram) in [
+        (
+            "native histogram observe (+ 11 classic buckets), no labels, 1 thread",
+            &BENCH_NATIVE_LATENCY_SECONDS,
+        ),
+        ("native-only histogram observe, no labels, 1 thread", &BENCH_NATIVE_ONLY_LATENCY_SECONDS),
+    ] {
+        let mut row = Row::new(operation);
+        let native = time(|i| histogram.observe(values[i & MASK]));
+        row.set("metricsmith", native);
+        row.note(format!(
+            "{operation}: {native:.2} ns against {classic:.2} ns for the classic histogram (×{:.2})",
+            native / classic
+        ));
+        table.push(row);
+    }
+    let classic = time_threads(threads, |t, i| BENCH_LATENCY_SECONDS.observe(values[(i + t * 977) & MASK]));
+    let mut row = Row::new(format!(
+        "native histogram observe (+ 11 classic buckets), no labels, {threads} threads, one series (per-thread ns/op)"
+    ));
+    let native =
+        time_threads(threads, |t, i| BENCH_NATIVE_LATENCY_SECONDS.observe(values[(i + t * 977) & MASK]));
+    row.set("metricsmith", native);
+    row.note(format!(
+        "native, {threads} threads: {native:.2} ns against {classic:.2} ns for the classic histogram (×{:.2})",
+        native / classic
+    ));
+    table.push(row);
+}
+
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
@@ -387,6 +430,11 @@ fn main() {
     let input = inputs();
     let Inputs { labels, dense, values } = &input;
     let mut table = Table::new();
+    native_histogram_rows(&mut table, values, threads);
+    if std::env::var_os("METRICSMITH_BENCH_NATIVE_ONLY").is_some() {
+        table.print(threads);
+        return;
+    }
 
     // --- 1. counter inc, no labels, 1 thread
     {

@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 
 use crate::buckets::BucketList;
 use crate::errors::Errors;
+use crate::instrument::NativeOptions;
 use crate::options::{string_value, OptionParser};
 use metricsmith_naming::InstrumentKind;
 
@@ -47,7 +48,7 @@ impl Kind {
 }
 
 /// The options of each attribute, in the order messages list them.
-const OPTIONS: &[&str] = &["name", "metric", "labels", "buckets", "help", "max_series", "crate"];
+const OPTIONS: &[&str] = &["name", "metric", "labels", "buckets", "native", "help", "max_series", "crate"];
 
 /// One `key = argument` of `labels(...)`.
 #[derive(Clone)]
@@ -67,6 +68,7 @@ pub(crate) struct FnArgs {
     pub(crate) metric: Option<(syn::Path, syn::Path)>,
     pub(crate) labels: Option<(syn::Path, Vec<LabelArg>)>,
     pub(crate) buckets: Option<BucketList>,
+    pub(crate) native: Option<NativeOptions>,
     pub(crate) help: Option<syn::LitStr>,
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) runtime: Option<syn::Path>,
@@ -81,6 +83,7 @@ impl FnArgs {
             metric: None,
             labels: None,
             buckets: None,
+            native: None,
             help: None,
             max_series: None,
             runtime: None,
@@ -114,7 +117,7 @@ impl FnArgs {
 
     fn parse_tokens(&mut self, tokens: TokenStream, errors: &mut Errors) {
         let attribute = format!("`#[{}]`", self.kind.attribute());
-        OptionParser::new(&attribute, OPTIONS).parse(tokens, errors, &mut |key, meta, _| {
+        OptionParser::new(&attribute, OPTIONS).parse(tokens, errors, &mut |key, meta, errors| {
             match key {
                 "name" => self.name = Some(string_value(meta)?),
                 "metric" => self.metric = Some((meta.path.clone(), meta.value()?.parse()?)),
@@ -135,6 +138,7 @@ impl FnArgs {
                     let array: syn::ExprArray = meta.value()?.parse()?;
                     self.buckets = Some(BucketList::new(meta.path.clone(), &array));
                 }
+                "native" => self.native = Some(NativeOptions::parse(meta, errors)?),
                 "help" => self.help = Some(string_value(meta)?),
                 "max_series" => self.max_series = Some(meta.value()?.parse()?),
                 "crate" => self.runtime = Some(meta.value()?.parse()?),
@@ -154,6 +158,7 @@ impl FnArgs {
             self.metric.as_ref().map(|(key, _)| (key.span(), "metric")),
             self.labels.as_ref().map(|(key, _)| (key.span(), "labels")),
             self.buckets.as_ref().map(|buckets| (buckets.key.span(), "buckets")),
+            self.native.as_ref().map(|native| (native.span(), "native")),
             self.help.as_ref().map(|help| (help.span(), "help")),
             self.max_series.as_ref().map(|max| (max.span(), "max_series")),
         ];

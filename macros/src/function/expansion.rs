@@ -282,7 +282,7 @@ fn builder(
 /// `name = "..."`: a label-set struct (when labels are bound) and a `#[metric]` static,
 /// declared in the function's body.
 fn dedicated_metric(kind: Kind, dedicated: &Dedicated, runtime: &TokenStream) -> Part {
-    let Dedicated { name, help, buckets, max_series, labels } = dedicated;
+    let Dedicated { name, help, buckets, native, max_series, labels } = dedicated;
     let span = name.span();
     let words = words(kind);
     let metric = syn::Ident::new(&format!("__METRICSMITH_{}_METRIC", words.upper), span);
@@ -313,6 +313,7 @@ fn dedicated_metric(kind: Kind, dedicated: &Dedicated, runtime: &TokenStream) ->
         let bounds = bounds.iter().copied().map(f64_tokens);
         quote!(buckets = [#(#bounds),*],)
     });
+    let native = native.as_ref().map(|native| quote!(#native,));
     let max_series = max_series.as_ref().map(|max| quote!(max_series = #max,));
     // Calls in progress, over a prefork server's workers: those of the running ones.
     let multiprocess = (kind == Kind::InFlight).then(|| quote!(multiprocess = "livesum",));
@@ -320,7 +321,7 @@ fn dedicated_metric(kind: Kind, dedicated: &Dedicated, runtime: &TokenStream) ->
     let items = quote_spanned! {span=>
         #label_struct
         #[doc = #help]
-        #[#runtime::metric(name = #name, #buckets #max_series #multiprocess crate = #runtime)]
+        #[#runtime::metric(name = #name, #buckets #native #max_series #multiprocess crate = #runtime)]
         static #metric: #runtime::#ty<#label_type>;
     };
     let (index, setup) = index_of(kind, labels, runtime);

@@ -6,7 +6,6 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use super::arguments::{FnArgs, Kind, LabelArg};
-use crate::buckets::BucketList;
 use crate::common::tokens_text;
 use crate::errors::Errors;
 use metricsmith_naming::{
@@ -279,6 +278,8 @@ pub(crate) struct Dedicated {
     pub(crate) name: syn::LitStr,
     pub(crate) help: String,
     pub(crate) buckets: Option<Vec<f64>>,
+    /// `native` or `native(...)`, as written: handed on to the metric's `#[metric]`.
+    pub(crate) native: Option<Box<crate::instrument::NativeOptions>>,
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) labels: Vec<Bound>,
 }
@@ -353,7 +354,21 @@ impl Plan {
             } else if args.name.is_none() {
                 checks.error(key, format!("`buckets` need a histogram of `{function}`'s own: the shared `{shared}` uses the default buckets; add `name = \"{}\"`, or remove `buckets`", kind.example_name()));
             } else {
-                buckets.problems(&metric_text).into_iter().for_each(|error| checks.push(error));
+                let native = args.native.is_some();
+                buckets.problems(&metric_text, native).into_iter().for_each(|error| checks.push(error));
+            }
+        }
+        if let Some(native) = &args.native {
+            let key = &native.key;
+            if kind != Kind::Timed {
+                let what = if kind == Kind::Counted { "a counter" } else { "a gauge" };
+                checks.error(key, format!("`#[{attribute}]` records into {what}, which has no buckets: remove `native` (only `#[timed]` takes it)"));
+            } else if args.metric.is_some() {
+                checks.error(key, "the native buckets of a `metric = STATIC` histogram are set where it is declared: write `#[metric(native)]` on the static, and remove `native` here");
+            } else if args.name.is_none() {
+                checks.error(key, format!("`native` needs a histogram of `{function}`'s own: the shared `{shared}` has classic buckets only; add `name = \"{}\"`, or remove `native`", kind.example_name()));
+            } else {
+                native.problems(&metric_text).into_iter().for_each(|problem| checks.push(problem));
             }
         }
         for (option, span) in [
@@ -396,7 +411,8 @@ impl Plan {
                     None => default_help(kind, function, &labels),
                 },
                 // Usable: `problems` found nothing, or `checks` failed.
-                buckets: args.buckets.as_ref().and_then(BucketList::usable),
+                buckets: args.buckets.as_ref().and_then(|buckets| buckets.usable(args.native.is_some())),
+                native: args.native.clone().map(Box::new),
                 max_series: args.max_series.clone(),
                 labels,
             }),

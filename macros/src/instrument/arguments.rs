@@ -3,6 +3,7 @@
 
 use proc_macro2::TokenStream;
 
+use super::native::NativeOptions;
 use crate::buckets::BucketList;
 use crate::errors::Errors;
 use crate::options::{option_value, OptionParser};
@@ -23,6 +24,8 @@ pub(crate) type PathOption = (syn::Path, syn::Path);
 pub(crate) struct InstrumentOptions {
     pub(crate) name: Option<syn::LitStr>,
     pub(crate) buckets: Option<BucketList>,
+    /// `native` or `native(...)`: native buckets beside (or instead of) the classic ones.
+    pub(crate) native: Option<NativeOptions>,
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) callback: Option<PathOption>,
     pub(crate) collector: Option<PathOption>,
@@ -37,7 +40,7 @@ pub(crate) struct InstrumentOptions {
 
 /// The options of an instrument, in the order messages list them.
 pub(crate) const INSTRUMENT_OPTIONS: &[&str] =
-    &["name", "buckets", "max_series", "callback", "collector", "labels", "multiprocess"];
+    &["name", "buckets", "native", "max_series", "callback", "collector", "labels", "multiprocess"];
 
 impl InstrumentOptions {
     /// The options of a group field's `#[metric(...)]` attributes.
@@ -100,6 +103,7 @@ impl InstrumentOptions {
                     ),
                 }
             }
+            "native" => self.native = Some(NativeOptions::parse(meta, errors)?),
             "max_series" => {
                 let example = "`max_series = 1000`";
                 match option_value(meta, example, errors)? {

@@ -33,7 +33,18 @@ impl Instrument<'_> {
             InstrumentKind::Histogram => self.bucket_count(runtime),
             _ => quote!(0usize),
         };
-        Some(quote!(#runtime::__private::Cells<{ #runtime::__private::storage_cells::<#ty>(#buckets) }>))
+        // A native histogram's series hold its native cells after the classic ones.
+        let cells = match self.native_config(runtime) {
+            Some(config) => quote!(#buckets + #config.cells()),
+            None => buckets,
+        };
+        Some(quote!(#runtime::__private::Cells<{ #runtime::__private::storage_cells::<#ty>(#cells) }>))
+    }
+
+    /// A histogram's `NativeConfig` expression, if it has native buckets.
+    fn native_config(&self, runtime: &TokenStream) -> Option<TokenStream> {
+        let native = self.options.native.as_ref().filter(|_| self.kind == InstrumentKind::Histogram)?;
+        Some(native.config(runtime, &self.name))
     }
 
     /// A gauge's `multiprocess = "..."` mode, as the runtime's `MultiprocessMode`; `None`
@@ -54,7 +65,7 @@ impl Instrument<'_> {
     /// `DEFAULT_BUCKETS`, also used when the given ones are unusable (already reported,
     /// so the expansion stays free of follow-on errors).
     fn given_buckets(&self) -> Option<Vec<f64>> {
-        self.options.buckets.as_ref()?.usable()
+        self.options.buckets.as_ref()?.usable(self.options.native.is_some())
     }
 
     /// A constant expression of the bucket count: `3usize`, or the length of the
@@ -86,7 +97,13 @@ impl Instrument<'_> {
                     None => quote!(&#runtime::DEFAULT_BUCKETS),
                 };
                 let name = &self.name;
-                quote!(#new(#name, #bounds, #cells))
+                match self.native_config(runtime) {
+                    Some(config) => {
+                        let new = constructor_path(self.ty, "__new_native");
+                        quote!(#new(#name, #bounds, #config, #cells))
+                    }
+                    None => quote!(#new(#name, #bounds, #cells)),
+                }
             }
             InstrumentKind::Info => {
                 let pairs =
@@ -156,7 +173,11 @@ impl Instrument<'_> {
         let max = max as usize;
         let raise = format!(
             ", over its budget of {max}: drop a label or merge label values{}, or raise the budget with `#[metric(max_series = ",
-            if self.kind == InstrumentKind::Histogram { ", use fewer buckets" } else { "" }
+            match (self.kind, &self.options.native) {
+                (InstrumentKind::Histogram, Some(_)) => ", use fewer buckets (or fewer native ones, `native(max_buckets = ...)`)",
+                (InstrumentKind::Histogram, None) => ", use fewer buckets",
+                _ => "",
+            }
         );
         // `parts` interleave with `numbers`, evaluated at compile time: the series
         // count, for a histogram or summary the label combinations and the samples of
@@ -168,6 +189,9 @@ impl Instrument<'_> {
             InstrumentKind::Histogram => self.bucket_count(runtime),
             _ => quote!(0usize),
         };
+        // The most native buckets a scrape shows per series (protobuf only).
+        let native = self.native_config(runtime).map(|config| quote!(#config.max_buckets()));
+        let native_count = native.clone().unwrap_or_else(|| quote!(0usize));
         let (parts, numbers) = match self.kind {
             InstrumentKind::Histogram => (
                 vec![
@@ -175,16 +199,29 @@ impl Instrument<'_> {
                     " series (".to_owned(),
                     " label combinations × ".to_owned(),
                     " series each: ".to_owned(),
-                    format!(" buckets, `+Inf`, `_count` and `_sum`){raise}"),
+                    match native {
+                        Some(_) => " buckets, `+Inf`, `_count`, `_sum` and up to ".to_owned(),
+                        None => format!(" buckets, `+Inf`, `_count` and `_sum`){raise}"),
+                    },
+                    format!(" native buckets){raise}"),
                     tail,
-                ],
+                ]
+                .into_iter()
+                .filter(|part| native.is_some() || !part.starts_with(" native buckets"))
+                .collect(),
                 vec![
                     quote!(__SERIES),
                     quote!(__COMBINATIONS),
                     quote!(__PER_COMBINATION),
                     quote!(__BUCKETS),
+                    quote!(__NATIVE),
                     quote!(__SERIES),
-                ],
+                ]
+                .into_iter()
+                .enumerate()
+                .filter(|(position, _)| native.is_some() || *position != 4)
+                .map(|(_, number)| number)
+                .collect(),
             ),
             InstrumentKind::Summary => (
                 vec![
@@ -211,11 +248,13 @@ impl Instrument<'_> {
         quote_spanned! {span=>
             const _: () = {
                 const __BUCKETS: ::core::primitive::usize = #buckets;
+                const __NATIVE: ::core::primitive::usize = #native_count;
                 const __COMBINATIONS: ::core::primitive::usize =
                     <#ty as #runtime::__private::Instrument>::SERIES;
                 const __PER_COMBINATION: ::core::primitive::usize = #runtime::__private::series_per_label_set(
                     <#ty as #runtime::__private::Instrument>::TYPE,
                     __BUCKETS,
+                    __NATIVE,
                 );
                 const __SERIES: ::core::primitive::usize = __COMBINATIONS * __PER_COMBINATION;
                 if __SERIES > #max {
@@ -284,7 +323,7 @@ impl Instrument<'_> {
     }
 }
 
-/// `Counter::__new` for the declared `Counter<L>`: the path without its generic
+/// `Counter::__new` (or another `constructor`) for the declared `Counter<L>`: the path without its generic
 /// arguments (inferred from the static's type), spanned to cover exactly the tokens of
 /// the declared type.
 ///

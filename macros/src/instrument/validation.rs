@@ -33,6 +33,7 @@ impl Instrument<'_> {
             self.validate_name(source, errors);
         }
         self.validate_buckets(errors);
+        self.validate_native(errors);
         self.validate_scrape_time(errors);
         self.validate_info_labels(errors);
         self.validate_max_series(errors);
@@ -87,12 +88,30 @@ impl Instrument<'_> {
     fn validate_buckets(&self, errors: &mut Errors) {
         let Some(buckets) = &self.options.buckets else { return };
         if self.kind == InstrumentKind::Histogram {
-            buckets.problems(&self.name).into_iter().for_each(|error| errors.push(error));
+            let native = self.options.native.is_some();
+            buckets.problems(&self.name, native).into_iter().for_each(|error| errors.push(error));
         } else {
             errors.error(
                 &buckets.key,
                 format!(
                     "{} `{}` has no buckets: `buckets` is only for histograms, remove it",
+                    self.kind.describe(),
+                    self.name
+                ),
+            );
+        }
+    }
+
+    /// `native`: only for a histogram, with settings Prometheus accepts.
+    fn validate_native(&self, errors: &mut Errors) {
+        let Some(native) = &self.options.native else { return };
+        if self.kind == InstrumentKind::Histogram {
+            native.problems(&self.name).into_iter().for_each(|problem| errors.push(problem));
+        } else {
+            errors.error(
+                &native.key,
+                format!(
+                    "{} `{}` has no buckets: `native` (exponential buckets) is only for histograms, remove it or declare a `Histogram`",
                     self.kind.describe(),
                     self.name
                 ),

@@ -116,7 +116,8 @@ impl CatalogMetric {
             }
         }
         let buckets = family.bucket_bounds().to_vec();
-        let per_label_set = series_per_label_set(metric.metric_type, buckets.len());
+        let per_label_set =
+            series_per_label_set(metric.metric_type, buckets.len(), family.native_max_buckets().unwrap_or(0));
         CatalogMetric {
             name: metric.meta.name,
             metric_type: metric.metric_type,

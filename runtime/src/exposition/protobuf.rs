@@ -14,7 +14,10 @@
 //!   reading our text 0.0.4 stores;
 //! - histograms are `HISTOGRAM` with cumulative buckets in increasing order of their
 //!   upper bound. The `+Inf` bucket is left implied by `sample_count` (as the format
-//!   allows and `client_golang` does), except when it holds an exemplar;
+//!   allows and `client_golang` does), except when it holds an exemplar. A histogram
+//!   with native buckets (`#[metric(native)]`) also has its schema, zero threshold and
+//!   count, and spans and deltas of each sign; a native-only one (`buckets = []`) has no
+//!   classic bucket, and its exemplar goes in `exemplars` (as `client_golang` does);
 //! - summaries are `SUMMARY` with count and sum, no quantiles;
 //! - a family's unit (from its name) goes in `unit`; label names and values, HELP and
 //!   names are raw UTF-8: nothing is escaped.
@@ -27,7 +30,7 @@ use std::time::{Duration, SystemTime};
 use super::family_text::FamilyText;
 use super::number::since_epoch;
 use crate::exemplars::{self, Exemplar};
-use crate::family::{MetricType, Number, Sample};
+use crate::family::{MetricType, NativeBuckets, Number, Sample};
 use crate::registry::Registered;
 
 /// The field numbers of `metrics.proto`, message by message.
@@ -66,7 +69,19 @@ mod field {
     }
     pub(super) mod histogram {
         pub(crate) const BUCKET: u32 = 3;
+        pub(crate) const SCHEMA: u32 = 5;
+        pub(crate) const ZERO_THRESHOLD: u32 = 6;
+        pub(crate) const ZERO_COUNT: u32 = 7;
+        pub(crate) const NEGATIVE_SPAN: u32 = 9;
+        pub(crate) const NEGATIVE_DELTA: u32 = 10;
+        pub(crate) const POSITIVE_SPAN: u32 = 12;
+        pub(crate) const POSITIVE_DELTA: u32 = 13;
         pub(crate) const CREATED: u32 = 15;
+        pub(crate) const EXEMPLARS: u32 = 16;
+    }
+    pub(super) mod span {
+        pub(crate) const OFFSET: u32 = 1;
+        pub(crate) const LENGTH: u32 = 2;
     }
     pub(super) mod bucket {
         pub(crate) const CUMULATIVE_COUNT: u32 = 1;
@@ -125,11 +140,11 @@ pub(super) fn render_family(metric: &Registered, text: &FamilyText, sample: &mut
         metric.family.read(series, sample);
         let labels = labels.of(series);
         let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
-        match exemplar_key {
-            Some(key) => {
-                reserve = write_with_exemplars(out, metric.metric_type, bounds, labels, sample, key, reserve)
-            }
-            None => write_sized(out, metric.metric_type, bounds, labels, sample, &mut created),
+        if exemplar_key.is_some() || sample.native().is_some() {
+            reserve =
+                write_with_exemplars(out, metric.metric_type, bounds, labels, sample, exemplar_key, reserve);
+        } else {
+            write_sized(out, metric.metric_type, bounds, labels, sample, &mut created);
         }
     }
     if let Some(unit) = metric.unit {
@@ -218,17 +233,18 @@ struct Reserve {
     value: usize,
 }
 
-/// Writes one series' `Metric` message with its exemplars, which are read under the
-/// exemplar table's lock as they are written: their lengths are only known afterwards,
-/// so each message's length is written when it is closed. Returns the length bytes
-/// this series needed, the guess for the next one.
+/// Writes one series' `Metric` message with its exemplars (filed under `key`, if any),
+/// which are read under the exemplar table's lock as they are written, and any native
+/// buckets: their lengths are only known afterwards, so each message's length is
+/// written when it is closed. Returns the length bytes this series needed, the guess
+/// for the next one.
 fn write_with_exemplars(
     out: &mut Vec<u8>,
     metric_type: MetricType,
     bounds: &[f64],
     labels: &[u8],
     sample: &Sample,
-    key: usize,
+    key: Option<usize>,
     reserve: Reserve,
 ) -> Reserve {
     let message = Open::field(out, field::family::METRIC, reserve.metric);
@@ -236,7 +252,7 @@ fn write_with_exemplars(
     let value = match metric_type {
         MetricType::Histogram => write_histogram(out, bounds, sample, key, reserve.value),
         // Only counters and histograms have exemplars.
-        _ => write_counter(out, sample, key, reserve.value),
+        _ => write_counter(out, sample, key.unwrap_or(usize::MAX), reserve.value),
     };
     Reserve { metric: varint_len(message.close(out) as u64), value: varint_len(value as u64) }
 }
@@ -250,29 +266,86 @@ fn write_counter(out: &mut Vec<u8>, sample: &Sample, key: usize, reserve: usize)
     counter.close(out)
 }
 
-/// Writes `Metric.histogram` with the exemplars filed under `key`; returns its length.
-fn write_histogram(out: &mut Vec<u8>, bounds: &[f64], sample: &Sample, key: usize, reserve: usize) -> usize {
+/// Writes `Metric.histogram` with the exemplars filed under `key` (if any) and its
+/// native buckets (if it has them); returns its length.
+fn write_histogram(
+    out: &mut Vec<u8>,
+    bounds: &[f64],
+    sample: &Sample,
+    key: Option<usize>,
+    reserve: usize,
+) -> usize {
+    let exemplar = |position: usize, write: &mut dyn FnMut(&Exemplar<'_>)| {
+        if let Some(key) = key {
+            exemplars::with((key, position), |exemplar| write(&exemplar));
+        }
+    };
     let histogram = Open::field(out, field::metric::HISTOGRAM, reserve);
     write_uint(out, field::distribution::SAMPLE_COUNT, sample.count);
     write_double(out, field::distribution::SAMPLE_SUM, sample.sum);
     for (position, (bound, count)) in bounds.iter().zip(&sample.cumulative_buckets).enumerate() {
         let bucket = Open::field(out, field::histogram::BUCKET, 1);
         write_bucket_values(out, *count, *bound);
-        exemplars::with((key, position), |exemplar| write_exemplar(out, field::bucket::EXEMPLAR, &exemplar));
+        exemplar(position, &mut |exemplar| write_exemplar(out, field::bucket::EXEMPLAR, exemplar));
         bucket.close(out);
     }
-    // The `+Inf` bucket is implied by the count; written only to carry its exemplar.
-    exemplars::with((key, bounds.len()), |exemplar| {
-        let bucket = Open::field(out, field::histogram::BUCKET, 1);
-        write_bucket_values(out, sample.count, f64::INFINITY);
-        write_exemplar(out, field::bucket::EXEMPLAR, &exemplar);
-        bucket.close(out);
-    });
+    let native_only = bounds.is_empty() && sample.native().is_some();
+    if native_only {
+        // A classic `+Inf` bucket would make the histogram look classic to a scraper.
+        exemplar(0, &mut |exemplar| write_exemplar(out, field::histogram::EXEMPLARS, exemplar));
+    } else {
+        // The `+Inf` bucket is implied by the count; written only to carry its exemplar.
+        exemplar(bounds.len(), &mut |exemplar| {
+            let bucket = Open::field(out, field::histogram::BUCKET, 1);
+            write_bucket_values(out, sample.count, f64::INFINITY);
+            write_exemplar(out, field::bucket::EXEMPLAR, exemplar);
+            bucket.close(out);
+        });
+    }
+    if let Some(native) = sample.native() {
+        write_native(out, native);
+    }
     write_created(out, field::histogram::CREATED, sample);
-    // A native histogram's fields (schema 5, zero threshold and count 6-8, spans and
-    // deltas 9-14, exemplars 16) go here and in `write_sized`, from the `Sample` fields
-    // that will carry them.
     histogram.close(out)
+}
+
+/// Writes a histogram's native fields: schema, zero bucket, spans and deltas.
+fn write_native(out: &mut Vec<u8>, native: &NativeBuckets) {
+    write_key(out, field::histogram::SCHEMA, VARINT);
+    write_varint(out, zigzag(i64::from(native.schema)));
+    write_double(out, field::histogram::ZERO_THRESHOLD, native.zero_threshold);
+    write_uint(out, field::histogram::ZERO_COUNT, native.zero_count);
+    for (spans, deltas, span_field, delta_field) in [
+        (
+            &native.negative_spans,
+            &native.negative_deltas,
+            field::histogram::NEGATIVE_SPAN,
+            field::histogram::NEGATIVE_DELTA,
+        ),
+        (
+            &native.positive_spans,
+            &native.positive_deltas,
+            field::histogram::POSITIVE_SPAN,
+            field::histogram::POSITIVE_DELTA,
+        ),
+    ] {
+        for span in spans {
+            let message = Open::field(out, span_field, 1);
+            write_key(out, field::span::OFFSET, VARINT);
+            write_varint(out, zigzag(i64::from(span.offset)));
+            write_uint(out, field::span::LENGTH, u64::from(span.length));
+            message.close(out);
+        }
+        for delta in deltas {
+            write_key(out, delta_field, VARINT);
+            write_varint(out, zigzag(*delta));
+        }
+    }
+}
+
+/// A signed integer as `sint32`/`sint64` carry it.
+fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
 }
 
 fn write_bucket_values(out: &mut Vec<u8>, cumulative_count: u64, upper_bound: f64) {
@@ -540,7 +613,15 @@ mod tests {
                     );
                     let mut opened = Vec::new();
                     let reserve = Reserve { metric: 1, value: 1 };
-                    write_with_exemplars(&mut opened, metric_type, &bounds, &labels, sample, key, reserve);
+                    write_with_exemplars(
+                        &mut opened,
+                        metric_type,
+                        &bounds,
+                        &labels,
+                        sample,
+                        Some(key),
+                        reserve,
+                    );
                     assert_eq!(sized, opened, "{metric_type:?}, long labels: {long}, created: {created:?}");
                 }
             }

@@ -155,8 +155,7 @@ impl PerFunctionSite for TimedSite {
 
     fn read(sites: &[&'static Self], out: &mut Sample) {
         // Same-named functions in one module add up into one series.
-        (out.count, out.sum) =
-            HistogramSeries::read_all(sites.iter().map(|site| site.series()), &mut out.cumulative_buckets);
+        HistogramSeries::read_all(sites.iter().map(|site| site.series()), out);
         out.created = created::counting_since();
     }
 

@@ -74,7 +74,7 @@ impl TimedSite {
     /// The histogram series, with [`DEFAULT_BUCKETS`].
     #[inline]
     pub fn series(&'static self) -> HistogramSeries {
-        HistogramSeries::from_cells(&DEFAULT_BUCKETS, &self.cells.0)
+        HistogramSeries::from_cells(&DEFAULT_BUCKETS, None, &self.cells.0)
     }
 
     /// Its cells, as the multiprocess mode maps and merges them.

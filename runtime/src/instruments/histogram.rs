@@ -2,13 +2,15 @@ use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+use super::native::{self, NativeConfig};
 use super::series_index;
 use crate::exemplars;
-use crate::family::{CellKind, Family, MetricType, Number, Sample, Storage};
+use crate::family::{CellKind, Family, MetricType, NativeBuckets, Number, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 #[cfg(feature = "testing")]
 use crate::storage::capture;
+use crate::storage::native::{Owned, Shared};
 use crate::storage::patience::Patience;
 use crate::storage::shard::{self, Layout, SeriesCells};
 use crate::storage::{created, float_cell, seqlock};
@@ -74,6 +76,7 @@ pub struct Histogram<L: LabelSet = ()> {
     /// records into a `_seconds` histogram.
     name: &'static str,
     bounds: &'static [f64],
+    native: Option<NativeConfig>,
     cells: &'static [AtomicU64],
     layout: Layout,
     labels: PhantomData<fn(L)>,
@@ -82,9 +85,30 @@ pub struct Histogram<L: LabelSet = ()> {
 impl<L: LabelSet> Histogram<L> {
     #[doc(hidden)]
     pub const fn __new(name: &'static str, bounds: &'static [f64], cells: &'static [AtomicU64]) -> Self {
-        let layout = Layout::new(L::COMBINATIONS, HISTOGRAM_CELLS, bounds.len());
+        Self::__with_native(name, bounds, None, cells)
+    }
+
+    /// A histogram with native buckets too (`#[metric(native)]`); `cells` holds each
+    /// series' classic cells, then its native cells (`NativeConfig::cells`).
+    #[doc(hidden)]
+    pub const fn __new_native(
+        name: &'static str,
+        bounds: &'static [f64],
+        native: NativeConfig,
+        cells: &'static [AtomicU64],
+    ) -> Self {
+        Self::__with_native(name, bounds, Some(native), cells)
+    }
+
+    const fn __with_native(
+        name: &'static str,
+        bounds: &'static [f64],
+        native: Option<NativeConfig>,
+        cells: &'static [AtomicU64],
+    ) -> Self {
+        let layout = Layout::new(L::COMBINATIONS, HISTOGRAM_CELLS, cells_beyond_fixed(bounds, native));
         assert!(cells.len() == layout.total, "histogram storage does not match its label set and buckets");
-        Histogram { name, bounds, cells, layout, labels: PhantomData }
+        Histogram { name, bounds, native, cells, layout, labels: PhantomData }
     }
 
     /// The metric's name, readable in constants: `#[timed(metric = ...)]` checks it
@@ -100,14 +124,22 @@ impl<L: LabelSet> Histogram<L> {
         self.bounds
     }
 
+    /// The most native buckets a series shows, if the histogram has native buckets.
+    pub fn native_max_buckets(&self) -> Option<usize> {
+        self.native.map(NativeConfig::max_buckets)
+    }
+
     /// The series at a label-set index (`#[timed]` computes it from borrowed arguments);
     /// an index out of range records into a discarded series.
     #[inline]
     pub(crate) fn series_at(&self, index: usize) -> HistogramSeries {
         match index.checked_mul(self.layout.per_series).and_then(|start| self.cells.get(start..)) {
-            Some(cells) if index < L::COMBINATIONS => {
-                HistogramSeries { bounds: self.bounds, cells, stride: self.layout.stride }
-            }
+            Some(cells) if index < L::COMBINATIONS => HistogramSeries {
+                bounds: self.bounds,
+                native: self.native,
+                cells,
+                stride: self.layout.stride,
+            },
             _ => HistogramSeries::DISCARDED,
         }
     }
@@ -174,12 +206,40 @@ impl Histogram<()> {
     pub fn bucket_counts(&self) -> Vec<u64> {
         self.labels(()).bucket_counts()
     }
+    /// The native buckets, as a scrape shows them; `None` without `#[metric(native)]`.
+    ///
+    /// ```
+    /// use metricsmith::{metric, Histogram};
+    ///
+    /// /// Time to label a parcel.
+    /// #[metric(native)]
+    /// static PARCEL_LABEL_DURATION_SECONDS: Histogram;
+    ///
+    /// PARCEL_LABEL_DURATION_SECONDS.observe(0.3); // (2^(-14/8), 2^(-13/8)]: key -13
+    /// let native = PARCEL_LABEL_DURATION_SECONDS.native_buckets().unwrap();
+    /// assert_eq!((native.schema, native.zero_count), (3, 0));
+    /// assert_eq!(native.positive().collect::<Vec<_>>(), [(-13, 1)]);
+    /// ```
+    pub fn native_buckets(&self) -> Option<NativeBuckets> {
+        self.labels(()).native_buckets()
+    }
+}
+
+/// A series' cells besides `started` and the sum: one per bucket and the overflow one
+/// (the `+1` of `HISTOGRAM_CELLS.fixed`), then the native ones.
+const fn cells_beyond_fixed(bounds: &[f64], native: Option<NativeConfig>) -> usize {
+    bounds.len()
+        + match native {
+            Some(native) => native.cells(),
+            None => 0,
+        }
 }
 
 /// One series of a [`Histogram`].
 #[derive(Clone, Copy, Debug)]
 pub struct HistogramSeries {
     bounds: &'static [f64],
+    native: Option<NativeConfig>,
     /// The family's cells from this series' first cell in shard 0 on.
     cells: &'static [AtomicU64],
     /// Cells between shards; 0 when the family is not sharded.
@@ -187,25 +247,39 @@ pub struct HistogramSeries {
 }
 
 impl HistogramSeries {
-    const DISCARDED: HistogramSeries = HistogramSeries { bounds: &[], cells: &DISCARDED, stride: 0 };
+    const DISCARDED: HistogramSeries =
+        HistogramSeries { bounds: &[], native: None, cells: &DISCARDED, stride: 0 };
 
     /// The series of a one-series histogram stored in `cells` (laid out by
-    /// `Layout::new(1, HISTOGRAM_CELLS, bounds.len())`).
-    pub(crate) const fn from_cells(bounds: &'static [f64], cells: &'static [AtomicU64]) -> Self {
-        let layout = Layout::new(1, HISTOGRAM_CELLS, bounds.len());
+    /// `Layout::new(1, HISTOGRAM_CELLS, bounds.len())`, plus the native cells if any).
+    pub(crate) const fn from_cells(
+        bounds: &'static [f64],
+        native: Option<NativeConfig>,
+        cells: &'static [AtomicU64],
+    ) -> Self {
+        let layout = Layout::new(1, HISTOGRAM_CELLS, cells_beyond_fixed(bounds, native));
         assert!(cells.len() == layout.total, "histogram series storage does not match its buckets");
-        HistogramSeries { bounds, cells, stride: layout.stride }
+        HistogramSeries { bounds, native, cells, stride: layout.stride }
+    }
+
+    /// The cells of the classic part, `[started, buckets…, overflow, sum]`.
+    #[inline]
+    fn classic_cells(self) -> usize {
+        self.bounds.len() + HISTOGRAM_CELLS.fixed
     }
 
     #[inline]
     fn per_series(self) -> usize {
-        self.bounds.len() + HISTOGRAM_CELLS.fixed
+        self.classic_cells() + self.native.map_or(0, NativeConfig::cells)
     }
 
-    /// This series in every shard.
-    fn shards(self) -> impl Iterator<Item = &'static [AtomicU64]> {
+    /// This series in every shard: its classic part, and its native part if it has one.
+    fn shards(self) -> impl Iterator<Item = (&'static [AtomicU64], &'static [AtomicU64])> {
         let per_series = self.per_series();
-        shard::offsets(self.stride).filter_map(move |offset| self.cells.get(offset..offset + per_series))
+        let classic = self.classic_cells();
+        shard::offsets(self.stride)
+            .filter_map(move |offset| self.cells.get(offset..offset + per_series))
+            .map(move |series| series.split_at(classic))
     }
 
     /// Records one observation. NaN is rejected and counted, and so is a negative value
@@ -270,7 +344,7 @@ impl HistogramSeries {
             rejections::record(Rejection::NanObservation);
             return false;
         }
-        if value < 0.0 && !self.bounds.first().is_some_and(|lowest| *lowest < 0.0) {
+        if value < 0.0 && self.native.is_none() && !self.bounds.first().is_some_and(|lowest| *lowest < 0.0) {
             rejections::record(Rejection::NegativeObservation);
             return false;
         }
@@ -304,10 +378,30 @@ impl HistogramSeries {
         // results stay in registers: ~1.7 ns less per observation than searching first
         // (`perf stat` on a 200 M-observation loop).
         let bucket = self.bucket(value);
+        match self.native {
+            None if shard != 0 => seqlock::record_owned(series, bucket, value),
+            None => seqlock::record_shared(series, bucket, value),
+            Some(native) => {
+                Self::record_native(native, series.split_at(self.classic_cells()), shard, bucket, value)
+            }
+        }
+    }
+
+    /// Counts `value` in classic bucket `bucket` and in its native bucket, in one write
+    /// of the series (see `seqlock::record_owned_then`).
+    #[inline]
+    fn record_native(
+        native: NativeConfig,
+        (classic, native_cells): (&[AtomicU64], &[AtomicU64]),
+        shard: usize,
+        bucket: usize,
+        value: f64,
+    ) {
+        let Some(part) = native.part(native_cells) else { return };
         if shard != 0 {
-            seqlock::record_owned(series, bucket, value);
+            seqlock::record_owned_then(classic, bucket, value, || native.record::<Owned>(part, value));
         } else {
-            seqlock::record_shared(series, bucket, value);
+            seqlock::record_shared_then(classic, bucket, value, || native.record::<Shared>(part, value));
         }
     }
 
@@ -325,18 +419,24 @@ impl HistogramSeries {
     pub fn count(self) -> u64 {
         let buckets = 1..=self.bounds.len() + 1;
         self.shards()
-            .flat_map(|series| &series[buckets.clone()])
+            .flat_map(|(series, _)| &series[buckets.clone()])
             .fold(0u64, |total, cell| total.wrapping_add(cell.load(Relaxed)))
     }
     /// Sum of observations.
     pub fn sum(self) -> f64 {
-        self.shards().filter_map(|series| series.last()).map(float_cell::load).sum()
+        self.shards().filter_map(|(series, _)| series.last()).map(float_cell::load).sum()
     }
     /// Cumulative count per bucket, `+Inf` last.
     pub fn bucket_counts(self) -> Vec<u64> {
         let mut out = Vec::with_capacity(2 * (self.bounds.len() + 1));
         self.read_cumulative(&mut out);
         out
+    }
+    /// The native buckets, as a scrape shows them; `None` without `#[metric(native)]`.
+    pub fn native_buckets(self) -> Option<NativeBuckets> {
+        let mut sample = Sample::default();
+        Self::read_all(core::iter::once(self), &mut sample);
+        sample.native().cloned()
     }
 
     /// Its cells, as the multiprocess mode maps and merges them (a function's site).
@@ -355,31 +455,75 @@ impl HistogramSeries {
         self.cells.as_ptr() as usize
     }
 
-    /// In a forked child: repairs this series in every shard (see `seqlock::repair`).
+    /// In a forked child: repairs this series in every shard (see `seqlock::repair`). A
+    /// native part may then count fewer observations than the classic one: what a
+    /// vanished thread was counting, or moving between windows (see `storage::native`).
+    /// Without classic buckets, those are left out (as `seqlock::repair` leaves out what
+    /// the buckets do not count); beside classic buckets, which count them, they go to
+    /// the zero bucket, so that both count the same observations.
     pub(crate) fn repair_after_fork(self) {
-        self.shards().for_each(seqlock::repair);
+        for (classic, native_cells) in self.shards() {
+            seqlock::repair(classic);
+            let Some(part) = self.native.and_then(|native| native.part(native_cells)) else { continue };
+            let (counted, native_total) = (self.count_in(classic), part.total());
+            if native_total >= counted {
+                continue;
+            }
+            if self.bounds.is_empty() {
+                // The overflow bucket is the only one, and `started` equals it.
+                classic.iter().take(2).for_each(|cell| cell.store(native_total, Relaxed));
+            } else {
+                part.add_to_zero(counted - native_total);
+            }
+        }
+    }
+
+    /// The observations a shard's classic buckets count.
+    fn count_in(self, classic: &[AtomicU64]) -> u64 {
+        classic[1..=self.bounds.len() + 1]
+            .iter()
+            .fold(0u64, |total, cell| total.wrapping_add(cell.load(Relaxed)))
     }
 
     /// Reads a consistent snapshot: `out` becomes the cumulative bucket counts (`+Inf`
     /// last); returns the count and the sum. `out`'s capacity is reused as scratch.
     pub(crate) fn read_cumulative(self, out: &mut Vec<u64>) -> (u64, f64) {
-        Self::read_all(core::iter::once(self), out)
+        let mut sample = Sample { cumulative_buckets: core::mem::take(out), ..Sample::default() };
+        Self::read_all(core::iter::once(self), &mut sample);
+        *out = sample.cumulative_buckets;
+        (sample.count, sample.sum)
     }
 
-    /// [`read_cumulative`](Self::read_cumulative) of the total of several series with
-    /// the same buckets.
-    pub(crate) fn read_all(all: impl Iterator<Item = HistogramSeries>, out: &mut Vec<u64>) -> (u64, f64) {
+    /// Reads into `out` (cleared by the caller) a consistent snapshot of the total of
+    /// several series with the same buckets (those with other buckets are left out):
+    /// the count, the sum, the cumulative bucket counts (`+Inf` last) and, if the first
+    /// series has them, the native buckets. `out`'s capacity is reused as scratch.
+    pub(crate) fn read_all(all: impl Iterator<Item = HistogramSeries>, out: &mut Sample) {
         let mut all = all.peekable();
-        let buckets = all.peek().map_or(0, |series| series.bounds.len() + 1);
-        out.clear();
+        let (buckets, native) =
+            all.peek().map_or((0, None), |series| (series.bounds.len() + 1, series.native));
+        let cumulative = &mut out.cumulative_buckets;
+        cumulative.clear();
         // The first half accumulates; the second receives one shard's snapshot.
-        out.resize(2 * buckets, 0);
-        let (totals, shard_counts) = out.split_at_mut(buckets);
+        cumulative.resize(2 * buckets, 0);
+        let (totals, shard_counts) = cumulative.split_at_mut(buckets);
+        let scratch = &mut out.native_scratch;
+        native::start(scratch);
         let mut sum = 0.0;
-        for series in all.filter(|series| series.bounds.len() + 1 == buckets) {
-            for cells in series.shards() {
+        for series in all.filter(|series| series.bounds.len() + 1 == buckets && series.native == native) {
+            for (classic, native_cells) in series.shards() {
                 let mut patience = Patience::new(READ_PATIENCE);
-                let snapshot = seqlock::read(cells, shard_counts, || patience.wait());
+                let part = native.and_then(|native| native.part(native_cells));
+                let snapshot = match part {
+                    None => seqlock::read(classic, shard_counts, || patience.wait()),
+                    Some(part) => {
+                        let mut reader = part.reader(&mut scratch.cells);
+                        let snapshot =
+                            seqlock::read_with(classic, shard_counts, &mut reader, || patience.wait());
+                        native::gather(&mut scratch.buckets, &mut scratch.zero, &reader);
+                        snapshot
+                    }
+                };
                 if !snapshot.consistent {
                     rejections::record(Rejection::InconsistentSnapshot);
                 }
@@ -389,13 +533,18 @@ impl HistogramSeries {
                 }
             }
         }
-        out.truncate(buckets);
+        cumulative.truncate(buckets);
         let mut running = 0u64;
-        for count in out.iter_mut() {
+        for count in cumulative.iter_mut() {
             running = running.wrapping_add(*count);
             *count = running;
         }
-        (running, sum)
+        (out.count, out.sum) = (running, sum);
+        if let Some(native) = native {
+            let mut scratch = core::mem::take(&mut out.native_scratch);
+            native::finish(&mut scratch, native, out.native_mut());
+            out.native_scratch = scratch;
+        }
     }
 }
 
@@ -440,15 +589,23 @@ impl<L: LabelSet> Family for Histogram<L> {
     }
     fn read(&self, series: usize, out: &mut Sample) {
         if series < L::COMBINATIONS {
-            (out.count, out.sum) = self.series_at(series).read_cumulative(&mut out.cumulative_buckets);
+            HistogramSeries::read_all(core::iter::once(self.series_at(series)), out);
             out.created = created::counting_since();
         }
+    }
+    fn native_max_buckets(&self) -> Option<usize> {
+        Histogram::native_max_buckets(self)
     }
     fn repair_after_fork(&self) {
         (0..L::COMBINATIONS).for_each(|series| self.series_at(series).repair_after_fork());
     }
     fn storage(&self, visit: &mut dyn FnMut(Storage)) {
-        visit(Histogram::storage(self, CellKind::Histogram));
+        // Native buckets live in windows that move with each process's observations:
+        // their cells do not add up from process to process, so the multiprocess mode
+        // leaves such a histogram this process's own (see the README).
+        if self.native.is_none() {
+            visit(Histogram::storage(self, CellKind::Histogram));
+        }
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         let cells = self.series_at(series).cells;

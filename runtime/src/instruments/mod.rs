@@ -7,6 +7,7 @@ mod counter;
 mod gauge;
 mod histogram;
 mod info;
+mod native;
 mod state_set;
 mod summary;
 #[cfg(test)]
@@ -18,6 +19,7 @@ pub use gauge::{gauge_cells, Gauge, GaugeSeries, InProgress};
 pub(crate) use histogram::HISTOGRAM_CELLS;
 pub use histogram::{Histogram, HistogramSeries, HistogramTimer, DEFAULT_BUCKETS};
 pub use info::Info;
+pub use native::NativeConfig;
 pub use state_set::StateSet;
 pub use summary::{Summary, SummarySeries};
 
@@ -55,12 +57,13 @@ pub trait Instrument {
 
 /// The samples a text-format scrape shows for one label combination of a family of
 /// `metric_type`: one value, or for a histogram with `buckets` bounds one per bound,
-/// `+Inf`, `_count` and `_sum`, or for a summary `_count` and `_sum`. The one formula
-/// behind the series budget (checked at compile time) and the catalog's series counts.
+/// `+Inf`, `_count` and `_sum` (and, with native buckets, up to `native_buckets` more in
+/// the protobuf format), or for a summary `_count` and `_sum`. The one formula behind
+/// the series budget (checked at compile time) and the catalog's series counts.
 #[doc(hidden)]
-pub const fn series_per_label_set(metric_type: MetricType, buckets: usize) -> usize {
+pub const fn series_per_label_set(metric_type: MetricType, buckets: usize, native_buckets: usize) -> usize {
     match metric_type {
-        MetricType::Histogram => buckets + 3,
+        MetricType::Histogram => buckets + 3 + native_buckets,
         MetricType::Summary => 2,
         _ => 1,
     }

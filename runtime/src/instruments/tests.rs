@@ -214,9 +214,9 @@ fn the_series_formula_counts_the_samples_a_scrape_shows() {
             .count()
     };
     // Two shelves × (2 buckets, `+Inf`, `_count`, `_sum`).
-    assert_eq!(series_per_label_set(MetricType::Histogram, 2) * 2, 10);
+    assert_eq!(series_per_label_set(MetricType::Histogram, 2, 0) * 2, 10);
     assert_eq!(samples("shelf_restock_duration_seconds"), 10);
-    assert_eq!(samples("shelf_label_print_bytes"), series_per_label_set(MetricType::Summary, 0));
-    assert_eq!(samples("shelf_picks_total"), 2 * series_per_label_set(MetricType::Counter, 0));
-    assert_eq!(samples("shelf_temperature_celsius"), series_per_label_set(MetricType::Gauge, 0));
+    assert_eq!(samples("shelf_label_print_bytes"), series_per_label_set(MetricType::Summary, 0, 0));
+    assert_eq!(samples("shelf_picks_total"), 2 * series_per_label_set(MetricType::Counter, 0, 0));
+    assert_eq!(samples("shelf_temperature_celsius"), series_per_label_set(MetricType::Gauge, 0, 0));
 }

@@ -10,6 +10,7 @@ pub(crate) mod capture;
 pub(crate) mod created;
 pub(crate) mod float_cell;
 pub(crate) mod fork;
+pub(crate) mod native;
 pub(crate) mod patience;
 pub(crate) mod race_once;
 pub(crate) mod seqlock;

@@ -90,6 +90,19 @@ fn parts<A>(series: &[A]) -> Option<(&A, &[A], &A)> {
 /// Records into a shard only the calling thread writes.
 #[inline]
 pub(crate) fn record_owned<A: Atom>(series: &[A], bucket: usize, value: f64) {
+    record_owned_then(series, bucket, value, || {});
+}
+
+/// [`record_owned`], then `count_elsewhere`: an observation counted a second time in
+/// cells after the series (a native histogram's), with a release store of its own. A
+/// reader then checks those counts too (see [`read_with`]).
+#[inline]
+pub(crate) fn record_owned_then<A: Atom>(
+    series: &[A],
+    bucket: usize,
+    value: f64,
+    count_elsewhere: impl FnOnce(),
+) {
     let Some((started, buckets, sum)) = parts(series) else { return };
     let Some(count) = buckets.get(bucket) else { return };
     started.store(started.writer_load().wrapping_add(1), Ordering::Relaxed);
@@ -98,12 +111,24 @@ pub(crate) fn record_owned<A: Atom>(series: &[A], bucket: usize, value: f64) {
     sum.store((f64::from_bits(sum.writer_load()) + value).to_bits(), Ordering::Relaxed);
     // Release: whoever reads this count also reads the sum that goes with it.
     count.store(count.writer_load().wrapping_add(1), Ordering::Release);
+    count_elsewhere();
 }
 
 /// Records into the shared shard, beside its other writers (and a signal handler
 /// interrupting this one): the same steps as [`record_owned`], each atomic.
 #[inline]
 pub(crate) fn record_shared<A: Atom>(series: &[A], bucket: usize, value: f64) {
+    record_shared_then(series, bucket, value, || {});
+}
+
+/// [`record_shared`], then `count_elsewhere` (see [`record_owned_then`]).
+#[inline]
+pub(crate) fn record_shared_then<A: Atom>(
+    series: &[A],
+    bucket: usize,
+    value: f64,
+    count_elsewhere: impl FnOnce(),
+) {
     let Some((started, buckets, sum)) = parts(series) else { return };
     let Some(count) = buckets.get(bucket) else { return };
     started.fetch_add(1, Ordering::Relaxed);
@@ -119,6 +144,7 @@ pub(crate) fn record_shared<A: Atom>(series: &[A], bucket: usize, value: f64) {
         current = actual;
     }
     count.fetch_add(1, Ordering::Release);
+    count_elsewhere();
 }
 
 /// What [`read`] returns besides the bucket counts.
@@ -133,9 +159,33 @@ pub(crate) struct Snapshot {
 /// Reads one consistent snapshot of a series: copies its bucket counts into `counts`
 /// (which has one slot per bucket) and returns its sum. While observations are in
 /// flight it retries as long as `keep_trying` (which waits a little) returns `true`.
-pub(crate) fn read<A: Atom>(
+pub(crate) fn read<A: Atom>(series: &[A], counts: &mut [u64], keep_trying: impl FnMut() -> bool) -> Snapshot {
+    read_with(series, counts, &mut NothingElse, keep_trying)
+}
+
+/// Counts of the same observations kept outside the series (a native histogram's
+/// buckets, see [`record_owned_then`]), read as part of its snapshot.
+pub(crate) trait CountedElsewhere {
+    /// Reads them (with the bucket counts, before the sum): whether what it read is a
+    /// whole snapshot of exactly `started` observations (else the reader retries).
+    fn read(&mut self, started: u64) -> bool;
+}
+
+struct NothingElse;
+
+impl CountedElsewhere for NothingElse {
+    #[inline]
+    fn read(&mut self, _: u64) -> bool {
+        true
+    }
+}
+
+/// [`read`], also reading `elsewhere`: a snapshot is consistent when it counts every
+/// started observation both in the buckets and there.
+pub(crate) fn read_with<A: Atom>(
     series: &[A],
     counts: &mut [u64],
+    elsewhere: &mut impl CountedElsewhere,
     mut keep_trying: impl FnMut() -> bool,
 ) -> Snapshot {
     let Some((started, buckets, sum)) = parts(series) else { return Snapshot { sum: 0.0, consistent: true } };
@@ -146,6 +196,7 @@ pub(crate) fn read<A: Atom>(
             *count = cell.load(Ordering::Relaxed);
             total = total.wrapping_add(*count);
         }
+        let elsewhere_whole = elsewhere.read(before);
         // With the writers' release: the sum below holds the value of every observation
         // whose count was read above.
         A::fence(Ordering::Acquire);
@@ -153,7 +204,7 @@ pub(crate) fn read<A: Atom>(
         // If a load above saw any write of an observation made after its `started`
         // increment, this fence makes that increment visible below.
         A::fence(Ordering::Acquire);
-        let consistent = total == before && started.load(Ordering::Relaxed) == before;
+        let consistent = total == before && elsewhere_whole && started.load(Ordering::Relaxed) == before;
         if consistent || !keep_trying() {
             return Snapshot { sum: value, consistent };
         }

@@ -40,6 +40,11 @@ pub static MP_AMOUNT_TOTAL: FloatCounter;
 #[metric]
 pub static MP_SIZE_BYTES: Summary;
 
+/// Durations in native buckets: not merged over processes (each scrape shows its own
+/// process's).
+#[metric(native)]
+pub static MP_NATIVE_SECONDS: metricsmith::Histogram;
+
 /// A gauge of mode `livesum`.
 #[metric(multiprocess = "livesum")]
 pub static MP_LIVESUM_LEVEL: Gauge;
@@ -71,6 +76,7 @@ pub fn mp_hold(ready: &dyn Fn()) {
 pub fn record_common(value: f64) {
     MP_AMOUNT_TOTAL.inc_by(value);
     MP_SIZE_BYTES.observe(value);
+    MP_NATIVE_SECONDS.observe(value);
     mp_handle();
     mp_work();
 }

@@ -1,0 +1,6 @@
+use metricsmith::timed;
+
+#[timed(native)]
+fn charge() {}
+
+fn main() {}
