@@ -362,20 +362,24 @@ fn time_while_scraping<F: FnMut(usize), S: Fn() + Sync>(op: F, scrape: S) -> f64
 }
 
 /// Native histograms' observe beside our classic one (the `metricsmith` column holds the
-/// native histogram; the note the classic figure and the ratio). prometheus-client 0.23,
-/// the version benched here, has no native histogram (0.25 has).
+/// native histogram; the note the classic figure and the ratio), and beside
+/// prometheus-client 0.26's native histogram (schema 3, the same 160 buckets and zero
+/// threshold; 0.23, the version of the other rows, has none).
 fn native_histogram_rows(table: &mut Table, values: &[f64], threads: usize) {
     let classic = time(|i| BENCH_LATENCY_SECONDS.observe(values[i & MASK]));
-    for (operation, histogram) in [
+    for (operation, histogram, with_classic) in [
         (
             "native histogram observe (+ 11 classic buckets), no labels, 1 thread",
             &BENCH_NATIVE_LATENCY_SECONDS,
+            true,
         ),
-        ("native-only histogram observe, no labels, 1 thread", &BENCH_NATIVE_ONLY_LATENCY_SECONDS),
+        ("native-only histogram observe, no labels, 1 thread", &BENCH_NATIVE_ONLY_LATENCY_SECONDS, false),
     ] {
         let mut row = Row::new(operation);
         let native = time(|i| histogram.observe(values[i & MASK]));
         row.set("metricsmith", native);
+        let peer = pc_native_histogram(with_classic);
+        row.set("prometheus-client", time(|i| peer.observe(values[i & MASK])));
         row.note(format!(
             "{operation}: {native:.2} ns against {classic:.2} ns for the classic histogram (×{:.2})",
             native / classic
@@ -389,11 +393,25 @@ fn native_histogram_rows(table: &mut Table, values: &[f64], threads: usize) {
     let native =
         time_threads(threads, |t, i| BENCH_NATIVE_LATENCY_SECONDS.observe(values[(i + t * 977) & MASK]));
     row.set("metricsmith", native);
+    let peer = pc_native_histogram(true);
+    row.set("prometheus-client", time_threads(threads, |t, i| peer.observe(values[(i + t * 977) & MASK])));
     row.note(format!(
         "native, {threads} threads: {native:.2} ns against {classic:.2} ns for the classic histogram (×{:.2})",
         native / classic
     ));
     table.push(row);
+}
+
+/// prometheus-client 0.26's native histogram with our defaults (schema 3, 160 buckets,
+/// zero threshold 2⁻¹²⁸), with the default classic buckets beside it or without.
+fn pc_native_histogram(with_classic: bool) -> prometheus_client_native::metrics::histogram::Histogram {
+    use prometheus_client_native::metrics::histogram::{Histogram, NativeHistogramConfig};
+    let config = NativeHistogramConfig::with_schema(3).zero_threshold(2f64.powi(-128)).max_buckets(160);
+    if with_classic {
+        Histogram::new_classic_and_native(DEFAULT_BUCKETS.iter().copied(), config)
+    } else {
+        Histogram::new_native(config)
+    }
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {
