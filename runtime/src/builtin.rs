@@ -3,11 +3,9 @@
 //! `#[in_flight]` record into, and the process collector. (`build_info!()` registers
 //! from the user's crate, like any `#[metric]`.)
 
-use std::sync::atomic::Ordering::Relaxed;
-
-use crate::family::{Family, Meta, MetricType, Number, Sample};
+use crate::family::{CellKind, Family, Meta, MetricType, Number, Sample, Storage};
 use crate::functions::{COUNTED, COUNTED_META, IN_FLIGHT, IN_FLIGHT_META, TIMED, TIMED_META};
-use crate::registry::{registry, Registered, Registration, REGISTRY};
+use crate::registry::{collect_failure_storage, registry, Registered, Registration, REGISTRY};
 use crate::rejections;
 use crate::storage::created;
 use crate::storage::race_once::RaceOnce;
@@ -39,6 +37,9 @@ impl Family for RejectedValues {
     fn read(&self, series: usize, out: &mut Sample) {
         out.value = rejections::count(series).map(Number::Int);
         out.created = created::counting_since();
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(Storage::new(rejections::cells(), CellKind::Counter, rejections::KINDS.len()));
     }
 }
 
@@ -73,8 +74,16 @@ impl Family for CollectFailures {
     }
     fn read(&self, series: usize, out: &mut Sample) {
         if let Some(metric) = self.families().get(series) {
-            out.value = Some(Number::Int(metric.collect_failures.load(Relaxed)));
+            out.value = Some(Number::Int(metric.collect_failures()));
             out.created = created::counting_since();
+        }
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(collect_failure_storage());
+    }
+    fn series_storage(&self, series: usize, visit: &mut dyn FnMut(usize, usize)) {
+        if let Some(slot) = self.families().get(series).and_then(|metric| metric.failure_slot) {
+            visit(0, slot);
         }
     }
 }

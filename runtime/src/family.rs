@@ -1,5 +1,6 @@
 //! The registry's view of an instrument: an object-safe family of series.
 
+use core::sync::atomic::AtomicU64;
 use std::time::SystemTime;
 use std::vec::Vec;
 
@@ -326,6 +327,28 @@ pub trait Family: Sync {
     /// allocate, lock or wait.
     #[doc(hidden)]
     fn repair_after_fork(&self) {}
+    /// The cells this family records into, one run per [`Storage`] (an instrument has
+    /// one; the `function_calls_*` families one per function): what the multiprocess mode
+    /// maps into each process's file and merges at scrape time. None for families whose
+    /// values are not recorded into cells (read at scrape time, constant, or a state
+    /// held elsewhere), or whose cells do not add up from process to process (a native
+    /// histogram's bucket windows).
+    #[doc(hidden)]
+    fn storage(&self, _visit: &mut dyn FnMut(Storage)) {}
+    /// Which series of which [`storage`](Self::storage) runs make up `series`: calls
+    /// `visit(run, series_in_run)` for each (their values add up). An instrument's
+    /// series `i` is series `i` of its one run.
+    #[doc(hidden)]
+    fn series_storage(&self, series: usize, visit: &mut dyn FnMut(usize, usize)) {
+        visit(0, series);
+    }
+    /// For a family that describes this process (the process collector's): reads its
+    /// one value for another process, by pid, so that a multiprocess scrape shows every
+    /// running process of the group with a `pid` label. `None`: not such a family.
+    #[doc(hidden)]
+    fn process_reader(&self) -> Option<fn(u32) -> Result<f64, CollectError>> {
+        None
+    }
     /// Feature `testing`: calls `key` with the key of every cell run whose recordings
     /// make up `series` (the address of its first cell in the shared shard), which a
     /// `testing::Capture` files them under. None: the family's values are not recorded
@@ -395,4 +418,140 @@ impl<E: std::error::Error> From<E> for CollectError {
 pub trait Group: Sync {
     /// Calls `visit` with every member's metadata and family, in declaration order.
     fn families(&'static self, visit: &mut dyn FnMut(&'static Meta, &'static dyn Family));
+}
+
+/// How the values of one gauge series in several processes combine into what a scrape
+/// shows (multiprocess mode), declared with `#[metric(multiprocess = "...")]`; the names
+/// are Python `prometheus_client`'s. The `live` modes count only processes still
+/// running; the others also the last values of processes that exited.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum MultiprocessMode {
+    /// One series per process, alive or exited, with a `pid` label (the default).
+    All,
+    /// One series per running process, with a `pid` label.
+    LiveAll,
+    /// The smallest value.
+    Min,
+    /// The smallest value of a running process.
+    LiveMin,
+    /// The largest value.
+    Max,
+    /// The largest value of a running process.
+    LiveMax,
+    /// The sum.
+    Sum,
+    /// The sum over running processes (`#[in_flight]`'s).
+    LiveSum,
+    /// The value set last, by whichever process.
+    MostRecent,
+    /// The value set last by a running process.
+    LiveMostRecent,
+}
+
+impl MultiprocessMode {
+    /// Every mode, in declaration order.
+    pub const ALL: [MultiprocessMode; 10] = [
+        MultiprocessMode::All,
+        MultiprocessMode::LiveAll,
+        MultiprocessMode::Min,
+        MultiprocessMode::LiveMin,
+        MultiprocessMode::Max,
+        MultiprocessMode::LiveMax,
+        MultiprocessMode::Sum,
+        MultiprocessMode::LiveSum,
+        MultiprocessMode::MostRecent,
+        MultiprocessMode::LiveMostRecent,
+    ];
+
+    /// The name `#[metric(multiprocess = "...")]` takes.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MultiprocessMode::All => "all",
+            MultiprocessMode::LiveAll => "liveall",
+            MultiprocessMode::Min => "min",
+            MultiprocessMode::LiveMin => "livemin",
+            MultiprocessMode::Max => "max",
+            MultiprocessMode::LiveMax => "livemax",
+            MultiprocessMode::Sum => "sum",
+            MultiprocessMode::LiveSum => "livesum",
+            MultiprocessMode::MostRecent => "mostrecent",
+            MultiprocessMode::LiveMostRecent => "livemostrecent",
+        }
+    }
+
+    /// The mode named `name`.
+    pub fn from_name(name: &str) -> Option<MultiprocessMode> {
+        MultiprocessMode::ALL.into_iter().find(|mode| mode.as_str() == name)
+    }
+
+    /// Whether only running processes count.
+    pub const fn live_only(self) -> bool {
+        matches!(
+            self,
+            MultiprocessMode::LiveAll
+                | MultiprocessMode::LiveMin
+                | MultiprocessMode::LiveMax
+                | MultiprocessMode::LiveSum
+                | MultiprocessMode::LiveMostRecent
+        )
+    }
+
+    /// Whether each process's value is its own series, with a `pid` label.
+    pub const fn per_process(self) -> bool {
+        matches!(self, MultiprocessMode::All | MultiprocessMode::LiveAll)
+    }
+
+    /// Whether each write also stores when it happened (the `mostrecent` modes).
+    pub const fn stamps_writes(self) -> bool {
+        matches!(self, MultiprocessMode::MostRecent | MultiprocessMode::LiveMostRecent)
+    }
+}
+
+/// What the cells of one [`Storage`] run hold, so they can be merged with the same run
+/// of another process.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellKind {
+    /// One `u64` per series (and shard): they add up.
+    Counter,
+    /// One `f64` per series (and shard): they add up.
+    FloatCounter,
+    /// One `f64` per series, then, for the `mostrecent` modes, one write time per series
+    /// (nanoseconds since the epoch): combined by the mode.
+    Gauge(MultiprocessMode),
+    /// A histogram series per series (and shard), `[started, buckets…, +Inf, sum]` (see
+    /// `storage::seqlock`): bucket by bucket and sums add up.
+    Histogram,
+    /// As a histogram without bounds: counts and sums add up.
+    Summary,
+}
+
+/// One run of cells a family records into (see [`Family::storage`]).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Storage {
+    /// Every cell of the run: all shards, and a gauge's write times.
+    pub cells: &'static [AtomicU64],
+    /// What the cells hold.
+    pub kind: CellKind,
+    /// Series in the run.
+    pub series: usize,
+    /// Cells of one series in one shard.
+    pub per_series: usize,
+    /// Cells between a shard and the next; 0 when there is one copy.
+    pub stride: usize,
+    /// Histogram bucket bounds, without `+Inf`.
+    pub bounds: &'static [f64],
+    /// For a function's own cells in a shared `function_calls_*` family: its `module`
+    /// and `function`, which name the run when processes of different builds merge.
+    pub site: Option<(&'static str, &'static str)>,
+}
+
+impl Storage {
+    /// The one-copy run of `series` series of `per_series` cells each.
+    pub(crate) const fn new(cells: &'static [AtomicU64], kind: CellKind, series: usize) -> Storage {
+        Storage { cells, kind, series, per_series: 1, stride: 0, bounds: &[], site: None }
+    }
 }

@@ -56,6 +56,8 @@ mod functions;
 mod instruments;
 mod integrations;
 mod labels;
+#[cfg(feature = "multiprocess")]
+pub mod multiprocess;
 mod registry;
 mod rejections;
 #[cfg(feature = "hyper")]
@@ -554,9 +556,16 @@ pub use serving::MetricsService;
 pub use serving::{serve, serve_with, Credentials, ServeError, ServeOptions, Server};
 
 /// The README's examples, compiled as doctests so they cannot go stale. Some use the
-/// `axum`, `push` and `testing` features, which `cargo test --workspace` turns on (the
-/// tests crate enables them).
-#[cfg(all(doctest, feature = "server", feature = "axum", feature = "push", feature = "testing"))]
+/// `axum`, `push`, `multiprocess` and `testing` features, which `cargo test --workspace`
+/// turns on (the tests crate enables them).
+#[cfg(all(
+    doctest,
+    feature = "server",
+    feature = "axum",
+    feature = "push",
+    feature = "multiprocess",
+    feature = "testing"
+))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 
@@ -568,15 +577,15 @@ pub mod __private {
     pub use crate::exposition::{
         render_one_family as render_family, render_recorded_families, FamilyRenderer,
     };
-    pub use crate::family::{CollectError, Group, Meta, MetricType};
+    pub use crate::family::{CellKind, CollectError, Group, Meta, MetricType, MultiprocessMode, Storage};
     pub use crate::functions::{
         call, counted_cells, in_flight_series, records_seconds, timed_series, Call, CountedMetric,
         CountedSite, InFlightMetric, InFlightSite, OtherOutcome, Outcome, ResultOutcome, TimedMetric,
         TimedOnly, TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES,
     };
     pub use crate::instruments::{
-        each_metric_group_type_has_one_static, series_per_label_set, storage_cells, DeclaredAsStatic,
-        GroupStorage, Instrument, NativeConfig,
+        each_metric_group_type_has_one_static, gauge_cells, series_per_label_set, storage_cells,
+        DeclaredAsStatic, GroupStorage, Instrument, NativeConfig,
     };
     pub use crate::labels::{
         __split_index, duplicate_label_message, runtime_values_placeholder, RuntimeSlot, RuntimeValues,

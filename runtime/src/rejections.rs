@@ -58,16 +58,26 @@ pub(crate) const KINDS: [&str; 11] = [
 ];
 
 /// Rejections so far, by kind. Rejections are rare, so one shared cell per kind is enough.
-static COUNTS: [AtomicU64; KINDS.len()] = [const { AtomicU64::new(0) }; KINDS.len()];
+/// Aligned as a family's cells are (`storage::Cells`, which this leaf does not name), so
+/// the multiprocess mode maps them and adds every process's up.
+#[cfg_attr(feature = "multiprocess", repr(align(4096)))]
+struct Counts([AtomicU64; KINDS.len()]);
+
+static COUNTS: Counts = Counts([const { AtomicU64::new(0) }; KINDS.len()]);
 
 #[cold]
 pub(crate) fn record(rejection: Rejection) {
-    COUNTS[rejection as usize].fetch_add(1, Relaxed);
+    COUNTS.0[rejection as usize].fetch_add(1, Relaxed);
 }
 
 /// How many values of the kind `KINDS[kind]` were rejected so far.
 pub(crate) fn count(kind: usize) -> Option<u64> {
-    COUNTS.get(kind).map(|count| count.load(Relaxed))
+    COUNTS.0.get(kind).map(|count| count.load(Relaxed))
+}
+
+/// The counts' cells, one per kind, as the multiprocess mode maps and merges them.
+pub(crate) fn cells() -> &'static [AtomicU64] {
+    &COUNTS.0
 }
 
 /// Exclusive use of the rejection counts by one unit test.
@@ -90,6 +100,6 @@ impl Counting {
 
     /// How many values of `rejection`'s kind were rejected so far.
     pub(crate) fn count(&self, rejection: Rejection) -> u64 {
-        COUNTS[rejection as usize].load(Relaxed)
+        COUNTS.0[rejection as usize].load(Relaxed)
     }
 }

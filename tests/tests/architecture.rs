@@ -19,6 +19,7 @@ const RUNTIME_LAYERS: &[&str] = &[
     "collect",
     "registry",
     "functions",
+    "multiprocess",
     "exposition",
     "testing",
     "serving",

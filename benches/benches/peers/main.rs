@@ -52,6 +52,7 @@ static GLOBAL: Counting = Counting;
 
 mod http;
 mod labels;
+mod multiprocess;
 use labels::{Method, Region, Status, Tenant, Zone};
 
 /// The two-enum label set of the hot-path rows (6 × 3 = 18 series).
@@ -1227,8 +1228,12 @@ fn main() {
              a cell with fewer than 3 such batches uses all of its batches and is marked †"
         ));
     }
+    let http = http::layer_overhead();
+    // Last: `multiprocess::init` maps every family of this binary.
+    let multiprocess = multiprocess::section(&input);
     table.print(threads);
-    println!("{}", http::layer_overhead());
+    println!("{http}");
+    println!("{multiprocess}");
     eprintln!("total bench wall time: {:.1} s", run_start.elapsed().as_secs_f64());
 }
 

@@ -315,11 +315,13 @@ fn dedicated_metric(kind: Kind, dedicated: &Dedicated, runtime: &TokenStream) ->
     });
     let native = native.as_ref().map(|native| quote!(#native,));
     let max_series = max_series.as_ref().map(|max| quote!(max_series = #max,));
+    // Calls in progress, over a prefork server's workers: those of the running ones.
+    let multiprocess = (kind == Kind::InFlight).then(|| quote!(multiprocess = "livesum",));
     let ty = format_ident!("{}", kind.instrument().type_name());
     let items = quote_spanned! {span=>
         #label_struct
         #[doc = #help]
-        #[#runtime::metric(name = #name, #buckets #native #max_series crate = #runtime)]
+        #[#runtime::metric(name = #name, #buckets #native #max_series #multiprocess crate = #runtime)]
         static #metric: #runtime::#ty<#label_type>;
     };
     let (index, setup) = index_of(kind, labels, runtime);

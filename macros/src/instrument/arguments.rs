@@ -31,6 +31,8 @@ pub(crate) struct InstrumentOptions {
     pub(crate) collector: Option<PathOption>,
     /// `labels(key = value, ...)` of an info metric: the key `labels`, then the pairs.
     pub(crate) info_labels: Option<(syn::Path, Vec<(syn::Ident, syn::Expr)>)>,
+    /// `multiprocess = "livesum"`: how a gauge's processes merge (multiprocess mode).
+    pub(crate) multiprocess: Option<(syn::Path, syn::LitStr)>,
     /// `name = <not a string>` was given (and reported): the name rules are skipped,
     /// as the fallback name is not the one the user meant.
     pub(crate) invalid_name: bool,
@@ -38,7 +40,7 @@ pub(crate) struct InstrumentOptions {
 
 /// The options of an instrument, in the order messages list them.
 pub(crate) const INSTRUMENT_OPTIONS: &[&str] =
-    &["name", "buckets", "native", "max_series", "callback", "collector", "labels"];
+    &["name", "buckets", "native", "max_series", "callback", "collector", "labels", "multiprocess"];
 
 impl InstrumentOptions {
     /// The options of a group field's `#[metric(...)]` attributes.
@@ -134,6 +136,21 @@ impl InstrumentOptions {
                     Ok(())
                 })?;
                 self.info_labels = Some((meta.path.clone(), pairs));
+            }
+            "multiprocess" => {
+                let example = "`multiprocess = \"livesum\"`";
+                match option_value(meta, example, errors)? {
+                    None => {}
+                    Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(mode), .. })) => {
+                        self.multiprocess = Some((meta.path.clone(), mode))
+                    }
+                    Some(other) => errors.error(
+                        other,
+                        format!(
+                            "`multiprocess` takes a gauge's merge mode as a string literal, e.g. {example}"
+                        ),
+                    ),
+                }
             }
             // The parser passes only the keys of `INSTRUMENT_OPTIONS`.
             _ => {}

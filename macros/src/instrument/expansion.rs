@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use crate::common::{f64_tokens, first_token_span, tokens_text};
 use metricsmith_naming::InstrumentKind;
 
-use super::validation::{valid_max_series, Instrument, DEFAULT_MAX_SERIES};
+use super::validation::{multiprocess_mode, valid_max_series, Instrument, DEFAULT_MAX_SERIES};
 
 /// Whether the instrument records into cells of its own (the runtime decides how many).
 fn stores_cells(kind: InstrumentKind) -> bool {
@@ -23,6 +23,12 @@ impl Instrument<'_> {
             return None;
         }
         let ty = self.ty;
+        if let Some(mode) = self.multiprocess_mode(runtime) {
+            // A `mostrecent` gauge also keeps when each series was written.
+            return Some(quote!(#runtime::__private::Cells<{
+                #runtime::__private::gauge_cells(<#ty as #runtime::__private::Instrument>::SERIES, #mode)
+            }>));
+        }
         let buckets = match self.kind {
             InstrumentKind::Histogram => self.bucket_count(runtime),
             _ => quote!(0usize),
@@ -39,6 +45,20 @@ impl Instrument<'_> {
     fn native_config(&self, runtime: &TokenStream) -> Option<TokenStream> {
         let native = self.options.native.as_ref().filter(|_| self.kind == InstrumentKind::Histogram)?;
         Some(native.config(runtime, &self.name))
+    }
+
+    /// A gauge's `multiprocess = "..."` mode, as the runtime's `MultiprocessMode`; `None`
+    /// without one (or an invalid one, already reported), for the default `all`.
+    fn multiprocess_mode(&self, runtime: &TokenStream) -> Option<TokenStream> {
+        if self.kind != InstrumentKind::Gauge
+            || self.options.callback.is_some()
+            || self.options.collector.is_some()
+        {
+            return None;
+        }
+        let (_, mode) = self.options.multiprocess.as_ref()?;
+        let variant = syn::Ident::new(multiprocess_mode(&mode.value())?, mode.span());
+        Some(quote!(#runtime::__private::MultiprocessMode::#variant))
     }
 
     /// The bucket bounds as written, when usable; `None` for the runtime's
@@ -63,6 +83,10 @@ impl Instrument<'_> {
     /// The expression building the instrument, given a `&'static` cell array.
     pub(crate) fn constructor(&self, runtime: &TokenStream, cells: TokenStream) -> TokenStream {
         let new = constructor_path(self.ty, "__new");
+        if let Some(mode) = self.multiprocess_mode(runtime) {
+            let new = constructor_path(self.ty, "__new_in_mode");
+            return quote!(#new(#cells, #mode));
+        }
         match self.kind {
             InstrumentKind::Histogram => {
                 let bounds = match self.given_buckets() {

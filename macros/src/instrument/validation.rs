@@ -37,6 +37,40 @@ impl Instrument<'_> {
         self.validate_scrape_time(errors);
         self.validate_info_labels(errors);
         self.validate_max_series(errors);
+        self.validate_multiprocess(errors);
+    }
+
+    /// `multiprocess = "..."`: one of the modes, on a gauge whose values it records.
+    fn validate_multiprocess(&self, errors: &mut Errors) {
+        let Some((key, mode)) = &self.options.multiprocess else { return };
+        let (name, what) = (&self.name, self.kind.describe());
+        if self.kind != InstrumentKind::Gauge {
+            return errors.error(
+                key,
+                format!("{what} `{name}` has no merge mode: `multiprocess` is for gauges (counters, histograms and summaries always add up over processes), remove it"),
+            );
+        }
+        if let Some((option, _)) =
+            [("callback", &self.options.callback), ("collector", &self.options.collector)]
+                .into_iter()
+                .find(|(_, given)| given.is_some())
+        {
+            return errors.error(
+                key,
+                format!("gauge `{name}` is read at scrape time, by the process that serves the scrape: its values are not merged over processes, remove `multiprocess` (or `{option}`)"),
+            );
+        }
+        if multiprocess_mode(&mode.value()).is_none() {
+            let modes =
+                MULTIPROCESS_MODES.iter().map(|(mode, _)| format!("`{mode}`")).collect::<Vec<_>>().join(", ");
+            errors.error(
+                mode,
+                format!(
+                    "`{}` is not a merge mode of gauge `{name}`: write one of {modes} (the default is `all`)",
+                    mode.value()
+                ),
+            );
+        }
     }
 
     fn validate_name(&self, source: &NameSource, errors: &mut Errors) {
@@ -147,6 +181,26 @@ impl Instrument<'_> {
             );
         }
     }
+}
+
+/// The gauge merge modes of `#[metric(multiprocess = "...")]` (Python
+/// `prometheus_client`'s names) and the runtime's `MultiprocessMode` variant of each.
+pub(crate) const MULTIPROCESS_MODES: [(&str, &str); 10] = [
+    ("all", "All"),
+    ("liveall", "LiveAll"),
+    ("min", "Min"),
+    ("livemin", "LiveMin"),
+    ("max", "Max"),
+    ("livemax", "LiveMax"),
+    ("sum", "Sum"),
+    ("livesum", "LiveSum"),
+    ("mostrecent", "MostRecent"),
+    ("livemostrecent", "LiveMostRecent"),
+];
+
+/// The runtime variant of the mode named `name`.
+pub(crate) fn multiprocess_mode(name: &str) -> Option<&'static str> {
+    MULTIPROCESS_MODES.iter().find(|(mode, _)| *mode == name).map(|(_, variant)| *variant)
 }
 
 /// A `max_series` value the budget assertion can use: a positive `usize`.

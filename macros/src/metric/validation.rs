@@ -66,6 +66,7 @@ pub(super) fn check_group_options(ty: &syn::Type, options: &InstrumentOptions, e
         ("callback", options.callback.as_ref().map(|(key, _)| key.to_token_stream())),
         ("collector", options.collector.as_ref().map(|(key, _)| key.to_token_stream())),
         ("labels", options.info_labels.as_ref().map(|(key, _)| key.to_token_stream())),
+        ("multiprocess", options.multiprocess.as_ref().map(|(key, _)| key.to_token_stream())),
     ];
     for (option, tokens) in given {
         let Some(tokens) = tokens else { continue };

@@ -359,10 +359,15 @@ fn render_registry(
     }
     let metrics = registry().all();
     let texts = TEXTS.get_or_init(|| metrics.iter().map(|_| FamilyText::default()).collect());
+    // Multiprocess mode: every process's values, merged, for the families in cells.
+    #[cfg(feature = "multiprocess")]
+    let merged = crate::multiprocess::scrape();
+    #[cfg(feature = "multiprocess")]
+    let _installed = merged.as_ref().map(|merged| merged.install());
     // A family without series (e.g. `function_calls_total` when no function is
     // `#[counted]`) has nothing to say: no HELP or TYPE lines either; nor has one whose
     // values are read at scrape time when reading them fails (counted by the registry).
-    for (metric, text) in metrics.iter().zip(texts) {
+    for (_index, (metric, text)) in metrics.iter().zip(texts).enumerate() {
         let selected = match families {
             Families::All => true,
             Families::Recorded => !metric.family.reads_at_scrape(),
@@ -370,6 +375,15 @@ fn render_registry(
         };
         if selected && metric.family.series_count() > 0 && metric.is_exposed() && metric.collect_for_scrape()
         {
+            #[cfg(feature = "multiprocess")]
+            if let Some((merged, per_scrape_labels)) = merged.as_ref().and_then(|merged| merged.view(_index))
+            {
+                // A `pid`-labelled family's series change with the processes: its label
+                // text is this scrape's own.
+                let fresh = per_scrape_labels.then(FamilyText::default);
+                render_family(format, options, merged, fresh.as_ref().unwrap_or(text), sample, out);
+                continue;
+            }
             render_family(format, options, metric, text, sample, out);
         }
     }

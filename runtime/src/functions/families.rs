@@ -4,15 +4,16 @@
 
 use super::sites::{CountedSite, InFlightSite, TimedSite, COUNTED_SITES, IN_FLIGHT_SITES, TIMED_SITES};
 use super::{CallResult, RESULTS};
-use crate::family::{Family, Meta, MetricType, Number, Sample};
+use crate::family::{Family, Meta, MetricType, Number, Sample, Storage};
 use crate::instruments::{HistogramSeries, DEFAULT_BUCKETS};
 use crate::labels::LabelValue;
 use crate::storage::created;
 use crate::storage::race_once::RaceOnce;
 
-/// What the families need of a site: which function it is.
+/// What the families need of a site: which function it is, and its cells.
 pub(crate) trait Site: Sync + 'static {
     fn key(&self) -> (&'static str, &'static str);
+    fn storage(&'static self) -> Storage;
 }
 
 macro_rules! site_key {
@@ -20,6 +21,9 @@ macro_rules! site_key {
         impl Site for $site {
             fn key(&self) -> (&'static str, &'static str) {
                 (self.module, self.function)
+            }
+            fn storage(&'static self) -> Storage {
+                <$site>::storage(self)
             }
         }
     )*};
@@ -33,21 +37,32 @@ struct Function<S: 'static> {
     module: &'static str,
     function: &'static str,
     sites: Vec<&'static S>,
+    /// Where each of `sites` is in the link-time slice: its storage run (`Family::storage`
+    /// lists the sites in slice order).
+    runs: Vec<usize>,
 }
 
 /// Sites sorted by (module, function), sites with the same pair merged.
 fn by_function<S: Site>(sites: &[&'static S]) -> Vec<Function<S>> {
-    let mut sorted = sites.to_vec();
-    sorted.sort_by_key(|site| site.key());
+    let mut sorted: Vec<(usize, &'static S)> = sites.iter().copied().enumerate().collect();
+    sorted.sort_by_key(|(_, site)| site.key());
     let mut functions: Vec<Function<S>> = Vec::new();
-    for site in sorted {
+    for (run, site) in sorted {
         let (module, function) = site.key();
         match functions.last_mut() {
-            Some(last) if last.module == module && last.function == function => last.sites.push(site),
-            _ => functions.push(Function { module, function, sites: vec![site] }),
+            Some(last) if last.module == module && last.function == function => {
+                last.sites.push(site);
+                last.runs.push(run);
+            }
+            _ => functions.push(Function { module, function, sites: vec![site], runs: vec![run] }),
         }
     }
     functions
+}
+
+/// Every site's cells, in slice order.
+fn site_storage<S: Site>(sites: &'static [&'static S], visit: &mut dyn FnMut(Storage)) {
+    sites.iter().for_each(|site| visit(site.storage()));
 }
 
 /// `function_calls_total`: one series per function and applicable `result`.
@@ -62,8 +77,8 @@ impl CountedFamily {
             for function in by_function(&COUNTED_SITES) {
                 for result in RESULTS {
                     if function.sites.iter().any(|site| site.renders(result)) {
-                        let sites = function.sites.clone();
-                        series.push((Function { sites, ..function }, result));
+                        let (sites, runs) = (function.sites.clone(), function.runs.clone());
+                        series.push((Function { sites, runs, ..function }, result));
                     }
                 }
             }
@@ -96,6 +111,14 @@ impl Family for CountedFamily {
                 .fold(0u64, u64::wrapping_add);
             out.value = Some(Number::Int(total));
             out.created = created::counting_since();
+        }
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        site_storage(&COUNTED_SITES, visit);
+    }
+    fn series_storage(&self, series: usize, visit: &mut dyn FnMut(usize, usize)) {
+        if let Some((function, result)) = self.series().get(series) {
+            function.runs.iter().for_each(|run| visit(*run, *result as usize));
         }
     }
     #[cfg(feature = "testing")]
@@ -203,6 +226,14 @@ impl<S: PerFunctionSite> Family for PerFunctionFamily<S> {
     fn repair_after_fork(&self) {
         // The link-time slice, not `series()`: that is built lazily, with allocation.
         S::sites().iter().for_each(|site| site.repair_after_fork());
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        site_storage(S::sites(), visit);
+    }
+    fn series_storage(&self, series: usize, visit: &mut dyn FnMut(usize, usize)) {
+        if let Some(function) = self.series().get(series) {
+            function.runs.iter().for_each(|run| visit(*run, 0));
+        }
     }
     #[cfg(feature = "testing")]
     fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {

@@ -1,9 +1,8 @@
 //! Each instrumented function's own cells in the shared families: a static per function
 //! and attribute, listed in a link-time slice per family.
 
-use core::sync::atomic::AtomicU64;
-
 use super::{CallResult, RESULT_COUNT};
+use crate::family::{CellKind, MultiprocessMode, Storage};
 use crate::instruments::{
     CounterSeries, GaugeSeries, HistogramSeries, COUNTER_CELLS, DEFAULT_BUCKETS, HISTOGRAM_CELLS,
 };
@@ -39,6 +38,15 @@ impl CountedSite {
         CounterSeries::first_of(&self.cells.0, COUNTED_LAYOUT)
     }
 
+    /// Its cells, as the multiprocess mode maps and merges them.
+    pub(super) fn storage(&'static self) -> Storage {
+        Storage {
+            stride: COUNTED_LAYOUT.stride,
+            site: Some((self.module, self.function)),
+            ..Storage::new(&self.cells.0, CellKind::Counter, RESULT_COUNT)
+        }
+    }
+
     pub(super) fn renders(&self, result: CallResult) -> bool {
         match result {
             CallResult::Ok | CallResult::Panic => true,
@@ -68,6 +76,11 @@ impl TimedSite {
     pub fn series(&'static self) -> HistogramSeries {
         HistogramSeries::from_cells(&DEFAULT_BUCKETS, None, &self.cells.0)
     }
+
+    /// Its cells, as the multiprocess mode maps and merges them.
+    pub(super) fn storage(&'static self) -> Storage {
+        Storage { site: Some((self.module, self.function)), ..self.series().storage() }
+    }
 }
 
 /// An `#[in_flight]` function's gauge in `function_calls_concurrent`.
@@ -76,20 +89,34 @@ impl TimedSite {
 pub struct InFlightSite {
     pub(super) function: &'static str,
     pub(super) module: &'static str,
-    cell: AtomicU64,
+    /// One cell of its own (never sharing a cache line, or with the `multiprocess`
+    /// feature a page, with another function's), mapped like any family's.
+    cell: Cells<1>,
 }
+
+/// How `function_calls_concurrent` merges over processes: the calls in progress in the
+/// running ones.
+pub(super) const IN_FLIGHT_MODE: MultiprocessMode = MultiprocessMode::LiveSum;
 
 impl InFlightSite {
     /// A site at 0 calls in progress.
     pub const fn new(function: &'static str, module: &'static str) -> Self {
         // 0.0 is all zero bits.
-        InFlightSite { function, module, cell: AtomicU64::new(0) }
+        InFlightSite { function, module, cell: Cells::new() }
     }
 
     /// The gauge series.
     #[inline]
     pub fn series(&'static self) -> GaugeSeries {
-        GaugeSeries::from_cell(&self.cell)
+        GaugeSeries::from_cell(&self.cell.0[0])
+    }
+
+    /// Its cell, as the multiprocess mode maps and merges it.
+    pub(super) fn storage(&'static self) -> Storage {
+        Storage {
+            site: Some((self.module, self.function)),
+            ..Storage::new(&self.cell.0, CellKind::Gauge(IN_FLIGHT_MODE), 1)
+        }
     }
 }
 

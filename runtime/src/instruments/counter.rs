@@ -3,7 +3,7 @@ use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use super::series_index;
 use crate::exemplars;
-use crate::family::{Family, MetricType, Number, Sample};
+use crate::family::{CellKind, Family, MetricType, Number, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 #[cfg(feature = "testing")]
@@ -128,6 +128,10 @@ impl<L: LabelSet> CounterCells<L> {
     #[inline]
     fn labels(&self, labels: L) -> ShardedCell {
         self.run_at(series_index(labels), 1)
+    }
+
+    fn storage(&self, kind: CellKind) -> Storage {
+        Storage { stride: self.layout.stride, ..Storage::new(self.cells, kind, L::COMBINATIONS) }
     }
 }
 
@@ -304,6 +308,9 @@ impl<L: LabelSet> Family for Counter<L> {
             out.created = created::counting_since();
         }
     }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(self.cells.storage(CellKind::Counter));
+    }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         (series < L::COMBINATIONS).then(|| self.cells.run_at(series, 1).exemplar_key()).flatten()
     }
@@ -439,6 +446,9 @@ impl<L: LabelSet> Family for FloatCounter<L> {
             out.value = Some(Number::Float(self.cells.run_at(series, 1).total_float()));
             out.created = created::counting_since();
         }
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(self.cells.storage(CellKind::FloatCounter));
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         (series < L::COMBINATIONS).then(|| self.cells.run_at(series, 1).exemplar_key()).flatten()

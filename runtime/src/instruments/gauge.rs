@@ -2,7 +2,7 @@ use core::marker::PhantomData;
 use core::sync::atomic::AtomicU64;
 
 use super::series_index;
-use crate::family::{Family, MetricType, Number, Sample};
+use crate::family::{CellKind, Family, MetricType, MultiprocessMode, Number, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 #[cfg(feature = "testing")]
@@ -34,22 +34,54 @@ static DISCARDED: AtomicU64 = AtomicU64::new(0);
 /// assert_eq!(ORDER_QUEUE_DEPTH.get(), 2.0);
 /// ```
 pub struct Gauge<L: LabelSet = ()> {
+    /// One value per series.
     cells: &'static [AtomicU64],
+    /// All its cells: `cells`, then `stamps`.
+    storage: &'static [AtomicU64],
+    /// The `mostrecent` modes with the `multiprocess` feature: when each series was last
+    /// written; otherwise empty.
+    stamps: &'static [AtomicU64],
+    mode: MultiprocessMode,
     labels: PhantomData<fn(L)>,
+}
+
+/// The cells a gauge of `series` series needs in `mode`: one per series, and one more per
+/// series for the write times of the `mostrecent` modes (with the `multiprocess` feature;
+/// without it they are never read, so never stored).
+#[doc(hidden)]
+pub const fn gauge_cells(series: usize, mode: MultiprocessMode) -> usize {
+    if cfg!(feature = "multiprocess") && mode.stamps_writes() {
+        2 * series
+    } else {
+        series
+    }
 }
 
 impl<L: LabelSet> Gauge<L> {
     #[doc(hidden)]
     pub const fn __new(cells: &'static [AtomicU64]) -> Self {
-        assert!(cells.len() == L::COMBINATIONS, "gauge storage does not match its label set");
-        Gauge { cells, labels: PhantomData }
+        Self::__new_in_mode(cells, MultiprocessMode::All)
+    }
+
+    /// A gauge whose processes' values merge by `mode` (`#[metric(multiprocess = "...")]`).
+    #[doc(hidden)]
+    pub const fn __new_in_mode(cells: &'static [AtomicU64], mode: MultiprocessMode) -> Self {
+        assert!(
+            cells.len() == gauge_cells(L::COMBINATIONS, mode),
+            "gauge storage does not match its label set"
+        );
+        let storage = cells;
+        let (cells, stamps) = cells.split_at(L::COMBINATIONS);
+        Gauge { cells, storage, stamps, mode, labels: PhantomData }
     }
 
     /// The series at a label-set index (`#[in_flight]` computes it from borrowed
     /// arguments); an index out of range records into a discarded cell.
     #[inline]
     pub(crate) fn series_at(&self, index: usize) -> GaugeSeries {
-        GaugeSeries { cell: self.cells.get(index).unwrap_or(&DISCARDED) }
+        // `stamps` is empty but for `mostrecent` gauges, and a gauge is a constant
+        // static: the compiler drops the stamp of every other gauge.
+        GaugeSeries::stamped(self.cells.get(index).unwrap_or(&DISCARDED), self.stamps.get(index))
     }
 
     /// The series for one label combination.
@@ -100,18 +132,44 @@ impl Gauge<()> {
 #[derive(Clone, Copy, Debug)]
 pub struct GaugeSeries {
     cell: &'static AtomicU64,
+    /// Where a `mostrecent` gauge notes when it was written (multiprocess mode).
+    #[cfg(feature = "multiprocess")]
+    stamp: Option<&'static AtomicU64>,
 }
 
 impl GaugeSeries {
     /// A series over one cell holding an `f64`'s bits.
     pub(crate) const fn from_cell(cell: &'static AtomicU64) -> Self {
-        GaugeSeries { cell }
+        Self::stamped(cell, None)
+    }
+
+    /// A series over `cell`, noting the time of each write in `stamp` if given.
+    #[inline]
+    const fn stamped(cell: &'static AtomicU64, stamp: Option<&'static AtomicU64>) -> Self {
+        #[cfg(not(feature = "multiprocess"))]
+        let _ = stamp;
+        GaugeSeries {
+            cell,
+            #[cfg(feature = "multiprocess")]
+            stamp,
+        }
+    }
+
+    /// After a write: a `mostrecent` gauge notes when, so a scrape can tell which
+    /// process wrote last.
+    #[inline]
+    fn written(self) {
+        #[cfg(feature = "multiprocess")]
+        if let Some(stamp) = self.stamp {
+            stamp_now(stamp);
+        }
     }
 
     /// Sets the value (any `f64`, NaN included).
     #[inline]
     pub fn set(self, value: f64) {
         float_cell::store(self.cell, value);
+        self.written();
         #[cfg(feature = "testing")]
         capture::set_float(self.cell, value);
     }
@@ -137,6 +195,7 @@ impl GaugeSeries {
     #[inline]
     fn add_accepted(self, delta: f64) {
         float_cell::add(self.cell, delta);
+        self.written();
         #[cfg(feature = "testing")]
         capture::add_float(self.cell, delta);
     }
@@ -175,6 +234,19 @@ impl Drop for InProgress {
     }
 }
 
+/// Notes the time of a write in `stamp`: nanoseconds since the epoch, which every
+/// process of a machine reads from the same clock. Out of line: only `mostrecent` gauges
+/// take it, and the clock read dwarfs the call.
+#[cfg(feature = "multiprocess")]
+#[inline(never)]
+fn stamp_now(stamp: &AtomicU64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos() as u64);
+    // Release: a scrape that sees the time also sees the value written before it.
+    stamp.store(now, core::sync::atomic::Ordering::Release);
+}
+
 impl<L: LabelSet> Family for Gauge<L> {
     fn metric_type(&self) -> MetricType {
         MetricType::Gauge
@@ -184,6 +256,9 @@ impl<L: LabelSet> Family for Gauge<L> {
         if let Some(cell) = self.cells.get(series) {
             out.value = Some(Number::Float(float_cell::load(cell)));
         }
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(Storage::new(self.storage, CellKind::Gauge(self.mode), L::COMBINATIONS));
     }
     #[cfg(feature = "testing")]
     fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {

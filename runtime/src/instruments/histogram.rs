@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use super::native::{self, NativeConfig};
 use super::series_index;
 use crate::exemplars;
-use crate::family::{Family, MetricType, NativeBuckets, Number, Sample};
+use crate::family::{CellKind, Family, MetricType, NativeBuckets, Number, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::rejections::{self, Rejection};
 #[cfg(feature = "testing")]
@@ -148,6 +148,16 @@ impl<L: LabelSet> Histogram<L> {
     #[inline]
     pub fn labels(&self, labels: L) -> HistogramSeries {
         self.series_at(series_index(labels))
+    }
+
+    /// Its cells, as the multiprocess mode maps and merges them.
+    pub(crate) fn storage(&self, kind: CellKind) -> Storage {
+        Storage {
+            per_series: self.layout.per_series,
+            stride: self.layout.stride,
+            bounds: self.bounds,
+            ..Storage::new(self.cells, kind, L::COMBINATIONS)
+        }
     }
 }
 
@@ -429,6 +439,16 @@ impl HistogramSeries {
         sample.native().cloned()
     }
 
+    /// Its cells, as the multiprocess mode maps and merges them (a function's site).
+    pub(crate) fn storage(self) -> Storage {
+        Storage {
+            per_series: self.per_series(),
+            stride: self.stride,
+            bounds: self.bounds,
+            ..Storage::new(self.cells, CellKind::Histogram, 1)
+        }
+    }
+
     /// Where a `testing::Capture` files this series' recordings.
     #[cfg(feature = "testing")]
     pub(crate) fn capture_key(self) -> usize {
@@ -578,6 +598,14 @@ impl<L: LabelSet> Family for Histogram<L> {
     }
     fn repair_after_fork(&self) {
         (0..L::COMBINATIONS).for_each(|series| self.series_at(series).repair_after_fork());
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        // Native buckets live in windows that move with each process's observations:
+        // their cells do not add up from process to process, so the multiprocess mode
+        // leaves such a histogram this process's own (see the README).
+        if self.native.is_none() {
+            visit(Histogram::storage(self, CellKind::Histogram));
+        }
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         let cells = self.series_at(series).cells;

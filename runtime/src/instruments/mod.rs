@@ -15,7 +15,7 @@ mod tests;
 
 pub(crate) use counter::COUNTER_CELLS;
 pub use counter::{Counter, CounterSeries, FloatCounter, FloatCounterSeries};
-pub use gauge::{Gauge, GaugeSeries, InProgress};
+pub use gauge::{gauge_cells, Gauge, GaugeSeries, InProgress};
 pub(crate) use histogram::HISTOGRAM_CELLS;
 pub use histogram::{Histogram, HistogramSeries, HistogramTimer, DEFAULT_BUCKETS};
 pub use info::Info;

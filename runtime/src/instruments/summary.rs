@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use super::histogram::{Histogram, HistogramSeries};
-use crate::family::{Family, MetricType, Sample};
+use crate::family::{CellKind, Family, MetricType, Sample, Storage};
 use crate::labels::LabelSet;
 use crate::storage::created;
 
@@ -106,6 +106,9 @@ impl<L: LabelSet> Family for Summary<L> {
     }
     fn repair_after_fork(&self) {
         self.inner.repair_after_fork();
+    }
+    fn storage(&self, visit: &mut dyn FnMut(Storage)) {
+        visit(self.inner.storage(CellKind::Summary));
     }
     #[cfg(feature = "testing")]
     fn capture_keys(&self, series: usize, key: &mut dyn FnMut(usize)) {

@@ -4,6 +4,10 @@
 //!
 //! Each family is a callback, so a failed read (e.g. `/proc` not mounted) leaves only
 //! that family out of the scrape and is counted in `metricsmith_collect_failures_total`.
+//!
+//! Each also reads any other process by pid ([`Family::process_reader`]): in
+//! multiprocess mode a scrape shows every running process of the group, with a `pid`
+//! label, rather than whichever one served it.
 
 use core::sync::atomic::AtomicU64;
 
@@ -11,7 +15,7 @@ use procfs_core::process::{LimitValue, Limits, Stat};
 use procfs_core::FromRead;
 
 use crate::collect::{CallbackCollector, CallbackValue, Collected};
-use crate::family::{CollectError, Family, Group, Meta, MetricType};
+use crate::family::{CollectError, Family, Group, Meta, MetricType, Sample};
 
 /// One process family: a callback read at every scrape, its last value, its metadata.
 macro_rules! process_family {
@@ -33,11 +37,17 @@ macro_rules! process_family {
                 use super::*;
 
                 fn read((): ()) -> Result<f64, CollectError> {
-                    $read().into_value()
+                    $read("/proc/self").into_value()
+                }
+                fn read_process(pid: u32) -> Result<f64, CollectError> {
+                    $read(&format!("/proc/{pid}")).into_value()
                 }
                 static SOURCE: CallbackCollector<()> = CallbackCollector::new(read);
                 static VALUE: [AtomicU64; 1] = [AtomicU64::new(0)];
-                pub(super) static FAMILY: Collected<()> = Collected::new(&SOURCE, MetricType::$type, &VALUE);
+                pub(super) static FAMILY: ProcessFamily = ProcessFamily {
+                    own: Collected::new(&SOURCE, MetricType::$type, &VALUE),
+                    read_process,
+                };
                 pub(super) static META: Meta = Meta {
                     name: $name,
                     help: $help,
@@ -60,11 +70,46 @@ process_family! {
     THREADS: Gauge, "process_threads", "Number of OS threads in the process.", threads;
 }
 
+/// A process family: this process's value, read at every scrape, and any process's by
+/// pid for the multiprocess mode.
+pub(crate) struct ProcessFamily {
+    own: Collected<()>,
+    read_process: fn(u32) -> Result<f64, CollectError>,
+}
+
+impl Family for ProcessFamily {
+    fn metric_type(&self) -> MetricType {
+        self.own.metric_type()
+    }
+    fn label_names(&self, metric_name: &'static str, out: &mut Vec<&'static str>) {
+        self.own.label_names(metric_name, out);
+    }
+    fn series_count(&self) -> usize {
+        self.own.series_count()
+    }
+    fn label_values(&self, series: usize, out: &mut Vec<&'static str>) {
+        self.own.label_values(series, out);
+    }
+    fn read(&self, series: usize, out: &mut Sample) {
+        self.own.read(series, out);
+    }
+    fn reads_at_scrape(&self) -> bool {
+        self.own.reads_at_scrape()
+    }
+    fn collect(&self) -> Result<(), CollectError> {
+        self.own.collect()
+    }
+    fn process_reader(&self) -> Option<fn(u32) -> Result<f64, CollectError>> {
+        Some(self.read_process)
+    }
+}
+
 /// A failed read of `/proc`: the family is left out of that scrape and counted.
 type Read<T> = Result<T, String>;
 
-fn stat() -> Read<Stat> {
-    Stat::from_file("/proc/self/stat").map_err(|error| error.to_string())
+/// The process's `stat`; `process` is its directory in `/proc` (`/proc/self`, `/proc/PID`).
+fn stat(process: &str) -> Read<Stat> {
+    Stat::from_file(format!("{process}/stat")).map_err(|error| error.to_string())
 }
 
 /// A `sysconf` value, e.g. clock ticks per second or the page size.
@@ -79,26 +124,27 @@ fn sysconf(name: libc::c_int) -> Read<f64> {
     }
 }
 
-fn cpu_seconds() -> Read<f64> {
-    let stat = stat()?;
+fn cpu_seconds(process: &str) -> Read<f64> {
+    let stat = stat(process)?;
     Ok((stat.utime + stat.stime) as f64 / sysconf(libc::_SC_CLK_TCK)?)
 }
 
-fn resident_memory_bytes() -> Read<f64> {
-    Ok(stat()?.rss as f64 * sysconf(libc::_SC_PAGESIZE)?)
+fn resident_memory_bytes(process: &str) -> Read<f64> {
+    Ok(stat(process)?.rss as f64 * sysconf(libc::_SC_PAGESIZE)?)
 }
 
-fn virtual_memory_bytes() -> Read<f64> {
-    Ok(stat()?.vsize as f64)
+fn virtual_memory_bytes(process: &str) -> Read<f64> {
+    Ok(stat(process)?.vsize as f64)
 }
 
-fn open_fds() -> Read<f64> {
-    let entries = std::fs::read_dir("/proc/self/fd").map_err(|error| format!("/proc/self/fd: {error}"))?;
+fn open_fds(process: &str) -> Read<f64> {
+    let entries =
+        std::fs::read_dir(format!("{process}/fd")).map_err(|error| format!("{process}/fd: {error}"))?;
     Ok(entries.count() as f64)
 }
 
-fn max_fds() -> Read<f64> {
-    let limits = Limits::from_file("/proc/self/limits").map_err(|error| error.to_string())?;
+fn max_fds(process: &str) -> Read<f64> {
+    let limits = Limits::from_file(format!("{process}/limits")).map_err(|error| error.to_string())?;
     Ok(match limits.max_open_files.soft_limit {
         LimitValue::Value(limit) => limit as f64,
         LimitValue::Unlimited => f64::INFINITY,
@@ -114,11 +160,11 @@ fn boot_time_seconds() -> Read<f64> {
         .ok_or_else(|| "/proc/stat has no btime line".to_owned())
 }
 
-fn start_time_seconds() -> Read<f64> {
-    let ticks_since_boot = stat()?.starttime as f64;
+fn start_time_seconds(process: &str) -> Read<f64> {
+    let ticks_since_boot = stat(process)?.starttime as f64;
     Ok(boot_time_seconds()? + ticks_since_boot / sysconf(libc::_SC_CLK_TCK)?)
 }
 
-fn threads() -> Read<f64> {
-    Ok(stat()?.num_threads as f64)
+fn threads(process: &str) -> Read<f64> {
+    Ok(stat(process)?.num_threads as f64)
 }

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
-use crate::family::{debug_as_display, Family, Group, Meta, MetricType};
+use crate::family::{debug_as_display, CellKind, Family, Group, Meta, MetricType, Storage};
 use crate::rejections::{self, Rejection};
-use crate::storage::fork;
 use crate::storage::race_once::RaceOnce;
+use crate::storage::{fork, Cells};
 use metricsmith_naming::InstrumentKind;
 
 mod validation;
@@ -70,8 +70,12 @@ pub(crate) struct Registered {
     validity: RaceOnce<Result<(), String>>,
     /// Whether its invalidity was reported (once per family).
     invalid_reported: AtomicBool,
-    /// Scrapes that left this family out because reading its values failed.
-    pub(crate) collect_failures: AtomicU64,
+    /// Scrapes that left this family out because reading its values failed, when it
+    /// has no slot in [`COLLECT_FAILURES`].
+    collect_failures: AtomicU64,
+    /// Its cell in [`COLLECT_FAILURES`]: the first [`COLLECT_FAILURE_SLOTS`] families
+    /// read at scrape time count their failures there.
+    pub(crate) failure_slot: Option<usize>,
     /// Whether a failure was already reported on stderr (once per family).
     pub(crate) failure_reported: AtomicBool,
 }
@@ -101,6 +105,7 @@ impl Registered {
             validity: RaceOnce::new(),
             invalid_reported: AtomicBool::new(false),
             collect_failures: AtomicU64::new(0),
+            failure_slot: None,
             failure_reported: AtomicBool::new(false),
         }
     }
@@ -128,6 +133,15 @@ impl Registered {
             eprintln!("metricsmith: {invalid}");
         }
         Some(problem)
+    }
+
+    /// Scrapes that left it out because reading its values failed.
+    pub(crate) fn collect_failures(&self) -> u64 {
+        self.failure_count().load(Relaxed)
+    }
+
+    fn failure_count(&self) -> &AtomicU64 {
+        self.failure_slot.and_then(|slot| COLLECT_FAILURES.0.get(slot)).unwrap_or(&self.collect_failures)
     }
 
     /// Where it is declared: `file:line`.
@@ -159,7 +173,7 @@ impl Registered {
                 format!("it panicked: {message}")
             }
         };
-        self.collect_failures.fetch_add(1, Relaxed);
+        self.failure_count().fetch_add(1, Relaxed);
         if !self.failure_reported.swap(true, Relaxed) {
             // Once per family: a collector failing at every scrape must not flood stderr;
             // the counter keeps the count.
@@ -170,6 +184,20 @@ impl Registered {
         }
         false
     }
+}
+
+/// Families read at scrape time that count their collect failures in
+/// [`COLLECT_FAILURES`] (more count them apart, which the multiprocess mode does not add
+/// up over processes).
+pub(crate) const COLLECT_FAILURE_SLOTS: usize = 256;
+
+/// The collect failures of the families read at scrape time, in registry order: cells
+/// like an instrument's, so the multiprocess mode adds every process's up.
+static COLLECT_FAILURES: Cells<COLLECT_FAILURE_SLOTS> = Cells::new();
+
+/// The cells of the collect failures, as the multiprocess mode maps and merges them.
+pub(crate) fn collect_failure_storage() -> Storage {
+    Storage::new(&COLLECT_FAILURES.0, CellKind::Counter, COLLECT_FAILURE_SLOTS)
 }
 
 /// Two registrations whose scrapes would share a name; the second is not rendered.
@@ -319,6 +347,10 @@ impl Registry {
             }
             true
         });
+        let read_at_scrape = metrics.iter_mut().filter(|metric| metric.family.reads_at_scrape());
+        for (slot, metric) in read_at_scrape.take(COLLECT_FAILURE_SLOTS).enumerate() {
+            metric.failure_slot = Some(slot);
+        }
         Registry { metrics, duplicates: problems }
     }
 

@@ -4,11 +4,12 @@
 //! One `pthread_atfork` registration runs the [`FORK_HOOKS`] that features place in a
 //! link-time slice: `prepare` and `parent` in the forking thread of the parent, before
 //! and after the fork; `child` in the child, before `fork()` returns there, first every
-//! hook of [`Stage::Repair`] (storage and locks made consistent again), then every hook
-//! of [`Stage::Detach`] (a feature that gives the child resources of its own, e.g. its
-//! own storage file). A child hook runs where only async-signal-safe work is allowed:
-//! no allocation, no lock, no wait; it reaches storage through link-time slices, never
-//! through anything built lazily.
+//! hook of [`Stage::Detach`] (a feature that gives the child resources of its own: the
+//! multiprocess mode's storage file, mapped over the memory the child still shares with
+//! its parent), then every hook of [`Stage::Repair`] (storage and locks made consistent
+//! again, in the child's own memory, never in the parent's). A child hook runs where
+//! only async-signal-safe work is allowed: no allocation, no lock, no wait; it reaches
+//! storage through link-time slices, never through anything built lazily.
 //!
 //! Also here: [`ForkSafeLock`], the one lock the recording paths take (for exemplars),
 //! which is never held across a fork and which a signal handler may try.
@@ -30,11 +31,11 @@ use super::patience::Patience;
 /// When a child hook runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Stage {
+    /// Runs first: gives the child what it must not share with its parent (the
+    /// multiprocess mode's file mapping), so no repair writes into the parent's values.
+    Detach,
     /// Makes consistent what threads that did not survive the fork left mid-update.
     Repair,
-    /// Runs after every repair: gives the child what it must not share with its parent
-    /// (for the multiprocess mode, issue 16).
-    Detach,
 }
 
 /// What a feature does around a fork.
@@ -79,7 +80,7 @@ extern "C" fn parent() {
 }
 
 extern "C" fn child() {
-    for stage in [Stage::Repair, Stage::Detach] {
+    for stage in [Stage::Detach, Stage::Repair] {
         FORK_HOOKS.iter().filter(|hook| hook.stage == stage).for_each(|hook| (hook.child)());
     }
 }

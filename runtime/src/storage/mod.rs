@@ -18,3 +18,5 @@ pub(crate) mod shard;
 
 pub(crate) use shard::Layout;
 pub use shard::{Cells, SeriesCells};
+#[cfg(feature = "multiprocess")]
+pub(crate) use shard::{CELLS_PAGE, SHARDS};

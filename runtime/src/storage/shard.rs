@@ -83,9 +83,19 @@ pub(crate) fn offsets(stride: usize) -> impl Iterator<Item = usize> {
 }
 
 /// A family's cell array, aligned so its shards do not share cache lines.
+///
+/// With the `multiprocess` feature it is page-aligned, and so (a type's size being a
+/// multiple of its alignment) page-sized: `multiprocess::init` maps the process's file
+/// over it in place, so recording keeps the same instructions and addresses.
 #[doc(hidden)]
-#[repr(align(128))]
+#[cfg_attr(not(feature = "multiprocess"), repr(align(128)))]
+#[cfg_attr(feature = "multiprocess", repr(align(4096)))]
 pub struct Cells<const N: usize>(pub [AtomicU64; N]);
+
+/// The page size `Cells` are aligned to with the `multiprocess` feature: a file mapping
+/// replaces whole pages.
+#[cfg(feature = "multiprocess")]
+pub(crate) const CELLS_PAGE: usize = 4096;
 
 impl<const N: usize> Cells<N> {
     /// Every cell at zero.

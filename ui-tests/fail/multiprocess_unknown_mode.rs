@@ -1,0 +1,7 @@
+use metricsmith::{metric, Gauge};
+
+/// Orders waiting.
+#[metric(multiprocess = "average")]
+static ORDER_QUEUE_DEPTH: Gauge;
+
+fn main() {}
