@@ -561,6 +561,36 @@ mod tests {
     }
 
     #[test]
+    fn native_buckets_gather_at_each_process_resolution_and_an_exited_process_counts_each_observation_once_in_both(
+    ) {
+        use crate::family::NativeShape;
+        use crate::storage::native::native_cells;
+        // Native buckets only: `[started, +Inf, sum]`, then windows of 4 buckets.
+        let shape = NativeShape { schema: 2, zero_threshold: 0.0, max_buckets: 4 };
+        let per_series = seqlock::FIXED_CELLS + 1 + native_cells(4);
+        let native_run = Run { native: Some(shape), ..run(CellKind::Histogram, 1, per_series, 0) };
+        let source = |counted: u64, sum: f64, zero: u64, buckets: [Vec<(i8, i32, u64)>; 2]| {
+            let cells = cells(&vec![0; per_series]);
+            [counted, counted, sum.to_bits()].iter().zip(&cells).for_each(|(value, cell)| {
+                cell.store(*value, Ordering::Relaxed);
+            });
+            NativeCells::new(&cells[3..], 4).unwrap().store_counts(zero, &buckets);
+            cells
+        };
+        let mut merged = RunValues::empty(&native_run);
+        // A running process at schema 2, with one zero; an exited one that got to schema
+        // 0 and died after counting two observations in the classic bucket only.
+        let running = source(4, 6.0, 1, [vec![(2, 5, 3)], Vec::new()]);
+        merged.add(&running, &native_run, &SeriesMap::Same, true, 1);
+        let exited = source(3, 1.5, 0, [Vec::new(), vec![(0, 2, 1)]]);
+        merged.add(&exited, &native_run, &SeriesMap::Same, false, 2);
+        let RunValues::Histogram { counts, sums, native, .. } = merged else { panic!("a histogram") };
+        assert_eq!((counts, sums), (vec![7], vec![7.5]));
+        let expected = NativeCounts { zero: 1 + 2, buckets: [vec![(2, 5, 3)], vec![(0, 2, 1)]] };
+        assert_eq!(native, Some(vec![expected]), "each at its schema; the exited one's two missing as zeros");
+    }
+
+    #[test]
     fn pid_labelled_gauges_keep_one_series_per_pid_and_live_modes_skip_exited_ones() {
         let shape = run(CellKind::Gauge(MultiprocessMode::All), 1, 1, 0);
         let mut merged = RunValues::empty(&shape);

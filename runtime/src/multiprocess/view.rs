@@ -334,6 +334,9 @@ impl Family for MergedFamily {
     fn bucket_bounds(&self) -> &[f64] {
         self.original.bucket_bounds()
     }
+    fn native_max_buckets(&self) -> Option<usize> {
+        self.original.native_max_buckets()
+    }
     fn read(&self, series: usize, out: &mut Sample) {
         with_current(|merged| merged.read(self.index, self.original, series, out, self.per_process));
     }
