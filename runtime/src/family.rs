@@ -547,11 +547,23 @@ pub struct Storage {
     /// For a function's own cells in a shared `function_calls_*` family: its `module`
     /// and `function`, which name the run when processes of different builds merge.
     pub site: Option<(&'static str, &'static str)>,
+    /// A histogram's native buckets, after the classic cells of each series.
+    pub(crate) native: Option<NativeShape>,
 }
 
 impl Storage {
     /// The one-copy run of `series` series of `per_series` cells each.
     pub(crate) const fn new(cells: &'static [AtomicU64], kind: CellKind, series: usize) -> Storage {
-        Storage { cells, kind, series, per_series: 1, stride: 0, bounds: &[], site: None }
+        Storage { cells, kind, series, per_series: 1, stride: 0, bounds: &[], site: None, native: None }
     }
+}
+
+/// A histogram's native buckets as the multiprocess mode describes and merges them (the
+/// settings of `instruments::native::NativeConfig`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct NativeShape {
+    pub(crate) schema: i8,
+    pub(crate) zero_threshold: f64,
+    /// Buckets per window: each series' native part is `4 × max_buckets + 5` cells.
+    pub(crate) max_buckets: usize,
 }

@@ -315,6 +315,49 @@ pub fn family<'a>(families: &'a [MetricFamily], name: &str) -> &'a MetricFamily 
         .unwrap_or_else(|| panic!("no family {name}"))
 }
 
+/// The bucket Prometheus puts `value` in at `schema`: `ceil(log2(|value|) · 2^schema)`
+/// (for values away from bucket bounds).
+pub fn native_key(value: f64, schema: i32) -> i32 {
+    (value.abs().log2() * 2f64.powi(schema)).ceil() as i32
+}
+
+/// The `(key, count)` of the non-empty native buckets that spans and deltas encode, decoded
+/// here by the format's rules: the first span's offset is its first key, each later
+/// one's the gap after the previous span; each delta is the count minus the previous.
+pub fn decoded_buckets(spans: &[model::BucketSpan], deltas: &[i64]) -> Vec<(i32, u64)> {
+    let mut buckets = Vec::new();
+    let (mut key, mut count, mut deltas) = (0i32, 0i64, deltas.iter());
+    for (position, span) in spans.iter().enumerate() {
+        let offset = span.offset.unwrap_or(0);
+        key += if position == 0 { offset } else { offset + 1 };
+        for step in 0..span.length.unwrap_or(0) {
+            if step > 0 {
+                key += 1;
+            }
+            count += deltas.next().expect("a delta per bucket");
+            if count > 0 {
+                buckets.push((key, count as u64));
+            }
+        }
+    }
+    assert!(deltas.next().is_none(), "as many deltas as buckets in spans");
+    buckets
+}
+
+/// The expected `(key, count)` of `values` at `schema`.
+pub fn expected_buckets(values: impl IntoIterator<Item = f64>, schema: i32) -> Vec<(i32, u64)> {
+    let mut buckets: Vec<(i32, u64)> = Vec::new();
+    for value in values {
+        let key = native_key(value, schema);
+        match buckets.iter_mut().find(|(bucket, _)| *bucket == key) {
+            Some((_, count)) => *count += 1,
+            None => buckets.push((key, 1)),
+        }
+    }
+    buckets.sort();
+    buckets
+}
+
 /// The `le` label value of an upper bound: Rust's shortest round-trip digits, `+Inf`.
 /// (The text formats write Go's style; compare by [`normalize_le`].)
 pub fn le(bound: f64) -> String {

@@ -11,6 +11,8 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use metricsmith::Format;
+use metricsmith_tests::protobuf::model::Histogram as Proto;
+use metricsmith_tests::protobuf::{self, decoded_buckets, expected_buckets};
 use metricsmith_tests::reader::{self, Family};
 use metricsmith_tests::KillOnDrop;
 
@@ -103,6 +105,20 @@ impl Worker {
         let families =
             reader::read(Format::Prometheus, &text).unwrap_or_else(|error| panic!("{error}\n{text}"));
         Scrape { families, text }
+    }
+
+    /// A scrape in the protobuf format: the histogram `name`'s one series, decoded.
+    fn native(&mut self, name: &str) -> Proto {
+        let answer = self.ask("protobuf");
+        let hex = answer.strip_prefix("protobuf ").unwrap_or_else(|| panic!("protobuf, not {answer:?}"));
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hexadecimal"))
+            .collect();
+        let families = protobuf::decode(&bytes).unwrap_or_else(|error| panic!("{error}"));
+        let family = protobuf::family(&families, name);
+        assert_eq!(family.metric.len(), 1, "{name}: one series");
+        family.metric[0].histogram.clone().expect("a histogram")
     }
 
     /// Everything the worker writes to stderr from now on until a note of its own: all
@@ -208,18 +224,21 @@ fn forked_children_add_up_and_start_at_zero() {
         (scrape.value("mp_size_bytes_count", &[]), scrape.value("mp_size_bytes_sum", &[])),
         (13.0, 31.0)
     );
-    // A native histogram is not merged: the parent's own one observation.
-    assert_eq!(scrape.value("mp_native_seconds_count", &[]), 1.0, "native buckets stay each process's");
+    // A native histogram merges too (its native buckets: see
+    // `native_histograms_merge_bucket_by_bucket`).
+    assert_eq!(scrape.value("mp_native_seconds_count", &[]), 13.0);
+    assert_eq!(scrape.value("mp_native_seconds_sum", &[]), 31.0);
     let function = [("function", "mp_handle"), ("result", "ok")];
     assert_eq!(scrape.value("function_calls_total", &function), 13.0);
     assert_eq!(scrape.value("function_calls_duration_seconds_count", &[("function", "mp_work")]), 13.0);
     assert_eq!(process_files(dir.path()), 4, "the parent's file and one per child");
     // Disk per process: a header page and the runs' cells (8 bytes a cell, each run
-    // rounded up to a page: 20 pages for this worker's families), nothing per record.
+    // rounded up to a page: 45 pages for this worker's families, most of them the 17
+    // copies of each native histogram), nothing per record.
     for entry in std::fs::read_dir(dir.path()).expect("the directory") {
         let entry = entry.expect("an entry");
         if entry.file_name().to_string_lossy().starts_with("proc-") {
-            assert_eq!(entry.metadata().expect("its size").len(), 21 * 4096, "{entry:?}");
+            assert_eq!(entry.metadata().expect("its size").len(), 46 * 4096, "{entry:?}");
         }
     }
     // The process collector shows every running process, by pid.
@@ -235,6 +254,72 @@ fn forked_children_add_up_and_start_at_zero() {
             "{family}: {shown:?}"
         );
     }
+}
+
+/// The native buckets a histogram's processes hold, each at the resolution its own values
+/// drove it to (8-bucket windows), merge bucket by bucket into one scrape at the coarsest
+/// resolution: the count is the sum of both signs' buckets and the zero bucket, the sum
+/// is every observation's, each bucket holds exactly the observations Prometheus puts
+/// in it at the schema shown. Forked and exec'd processes, a `SIGKILL`ed one, and exited
+/// ones whose files were compacted into the archive (which stores their buckets in one
+/// window) all count.
+#[test]
+fn native_histograms_merge_bucket_by_bucket() {
+    // Values away from powers of two (bucket bounds at every schema), so each bucket is
+    // known whatever the schema.
+    let wide = [0.001, 0.002, 1000.0, -3.0, 0.0, -0.0];
+    let narrow = [5.0, 5.5, 6.0, -0.3];
+    let dir = directory();
+    let mut first = Worker::v1();
+    first.init(dir.path());
+    first.ok(&format!("offsets {}", wide.map(|value| value.to_string()).join(" ")));
+    let mut second = Worker::v1();
+    second.init(dir.path());
+    second.ok(&format!("offsets {}", narrow.map(|value| value.to_string()).join(" ")));
+    // Forked children record 2.5 into the classic-and-native histogram and -2.5 into the
+    // native-only one, three times each.
+    let children = first.fork(2, 3, 2.5, "stay");
+    let mut offsets: Vec<f64> = wide.iter().chain(&narrow).copied().collect();
+    offsets.extend([-2.5; 6]);
+    let check = |scraper: &mut Worker, when: &str| {
+        let merged = scraper.native("mp_native_offset_meters");
+        let schema = merged.schema.expect("a schema");
+        assert!(schema < 2, "{when}: at a resolution coarser than the wide values' window allows: {schema}");
+        let positive = decoded_buckets(&merged.positive_span, &merged.positive_delta);
+        let negative = decoded_buckets(&merged.negative_span, &merged.negative_delta);
+        let nonzero = || offsets.iter().copied().filter(|value| *value != 0.0);
+        assert_eq!(positive, expected_buckets(nonzero().filter(|value| *value > 0.0), schema), "{when}");
+        assert_eq!(negative, expected_buckets(nonzero().filter(|value| *value < 0.0), schema), "{when}");
+        assert_eq!(merged.zero_count, Some(2), "{when}: 0 and -0");
+        let in_buckets: u64 = positive.iter().chain(&negative).map(|(_, count)| count).sum();
+        assert_eq!(
+            merged.sample_count,
+            Some(in_buckets + 2),
+            "{when}: the count is the buckets' and the zero bucket's"
+        );
+        assert_eq!(merged.sample_count, Some(offsets.len() as u64), "{when}");
+        let sum: f64 = offsets.iter().sum();
+        let shown = merged.sample_sum.expect("a sum");
+        assert!((shown - sum).abs() < 1e-9, "{when}: sum {shown}, not {sum}");
+        // Beside classic buckets: the six 2.5 of the children.
+        let both = scraper.native("mp_native_seconds");
+        let schema = both.schema.expect("a schema");
+        assert_eq!(
+            decoded_buckets(&both.positive_span, &both.positive_delta),
+            expected_buckets([2.5; 6], schema)
+        );
+        assert_eq!((both.sample_count, both.sample_sum), (Some(6), Some(15.0)), "{when}");
+    };
+    check(&mut first, "running");
+    check(&mut second, "scraped by the exec'd process");
+    first.ok(&format!("kill {}", children[0]));
+    check(&mut second, "one child killed");
+    first.ok(&format!("mark {}", children[0]));
+    second.exit();
+    // This scrape reads the exited process's own file, then compacts it.
+    check(&mut first, "killed child compacted, exec'd process exited");
+    assert_eq!(process_files(dir.path()), 2, "the first worker's and the running child's");
+    check(&mut first, "from the archive");
 }
 
 /// A child forked while other threads of its parent record never hangs (the fork hooks
@@ -501,10 +586,10 @@ fn the_directory_stays_bounded_over_a_thousand_restarts() {
         })
         .collect();
     assert!(files.len() <= 5, "{files:?}");
-    // The layout's runs take 20 pages; the archive adds, per exited pid, one value of
+    // The layout's runs take 45 pages; the archive adds, per exited pid, one value of
     // each `all`-mode series (3 here): 1000 × 4 words at most.
     let bytes: u64 = files.iter().map(|(_, len)| len).sum();
-    assert!(bytes <= 2 * 21 * 4096 + 1000 * 4 * 8 + 16 * 1024, "{bytes} bytes in {files:?}");
+    assert!(bytes <= 2 * 46 * 4096 + 1000 * 4 * 8 + 16 * 1024, "{bytes} bytes in {files:?}");
 }
 
 /// Scrapes while other processes record keep the guarantees of one process: every

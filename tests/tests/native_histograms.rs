@@ -5,51 +5,11 @@
 //! of its own.
 
 use metricsmith::{metric, render, Format, Histogram, LabelValue};
-use metricsmith_tests::protobuf::model::{BucketSpan, Histogram as Proto, MetricType};
+use metricsmith_tests::protobuf::model::{Histogram as Proto, MetricType};
+use metricsmith_tests::protobuf::{
+    decoded_buckets as decoded, expected_buckets as expected, native_key as key,
+};
 use metricsmith_tests::protobuf::{family, rendered};
-
-/// The bucket Prometheus puts `value` in at `schema`: `ceil(log2(|value|) · 2^schema)`
-/// (for values away from bucket bounds).
-fn key(value: f64, schema: i32) -> i32 {
-    (value.abs().log2() * 2f64.powi(schema)).ceil() as i32
-}
-
-/// The `(key, count)` of the non-empty buckets that spans and deltas encode, decoded
-/// here by the format's rules: the first span's offset is its first key, each later
-/// one's the gap after the previous span; each delta is the count minus the previous.
-fn decoded(spans: &[BucketSpan], deltas: &[i64]) -> Vec<(i32, u64)> {
-    let mut buckets = Vec::new();
-    let (mut key, mut count, mut deltas) = (0i32, 0i64, deltas.iter());
-    for (position, span) in spans.iter().enumerate() {
-        let offset = span.offset.unwrap_or(0);
-        key += if position == 0 { offset } else { offset + 1 };
-        for step in 0..span.length.unwrap_or(0) {
-            if step > 0 {
-                key += 1;
-            }
-            count += deltas.next().expect("a delta per bucket");
-            if count > 0 {
-                buckets.push((key, count as u64));
-            }
-        }
-    }
-    assert!(deltas.next().is_none(), "as many deltas as buckets in spans");
-    buckets
-}
-
-/// The expected `(key, count)` of `values` at `schema`.
-fn expected(values: impl IntoIterator<Item = f64>, schema: i32) -> Vec<(i32, u64)> {
-    let mut buckets: Vec<(i32, u64)> = Vec::new();
-    for value in values {
-        let key = key(value, schema);
-        match buckets.iter_mut().find(|(bucket, _)| *bucket == key) {
-            Some((_, count)) => *count += 1,
-            None => buckets.push((key, 1)),
-        }
-    }
-    buckets.sort();
-    buckets
-}
 
 fn histogram(name: &str, position: usize) -> Proto {
     let families = rendered();

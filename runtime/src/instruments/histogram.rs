@@ -156,6 +156,7 @@ impl<L: LabelSet> Histogram<L> {
             per_series: self.layout.per_series,
             stride: self.layout.stride,
             bounds: self.bounds,
+            native: self.native.map(NativeConfig::shape),
             ..Storage::new(self.cells, kind, L::COMBINATIONS)
         }
     }
@@ -445,6 +446,7 @@ impl HistogramSeries {
             per_series: self.per_series(),
             stride: self.stride,
             bounds: self.bounds,
+            native: self.native.map(NativeConfig::shape),
             ..Storage::new(self.cells, CellKind::Histogram, 1)
         }
     }
@@ -600,12 +602,7 @@ impl<L: LabelSet> Family for Histogram<L> {
         (0..L::COMBINATIONS).for_each(|series| self.series_at(series).repair_after_fork());
     }
     fn storage(&self, visit: &mut dyn FnMut(Storage)) {
-        // Native buckets live in windows that move with each process's observations:
-        // their cells do not add up from process to process, so the multiprocess mode
-        // leaves such a histogram this process's own (see the README).
-        if self.native.is_none() {
-            visit(Histogram::storage(self, CellKind::Histogram));
-        }
+        visit(Histogram::storage(self, CellKind::Histogram));
     }
     fn exemplar_key(&self, series: usize) -> Option<usize> {
         let cells = self.series_at(series).cells;

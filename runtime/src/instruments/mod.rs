@@ -7,7 +7,7 @@ mod counter;
 mod gauge;
 mod histogram;
 mod info;
-mod native;
+pub(crate) mod native;
 mod state_set;
 mod summary;
 #[cfg(test)]

@@ -25,10 +25,11 @@ use super::files::{
 };
 use super::layout::HEADER_BYTES;
 use super::layout::{self, Run};
-use super::read::{appendix, appendix_position, combine, is_all};
+use super::read::{appendix, appendix_position, combine, is_all, read_histogram_shard, NativeCounts};
 use super::state::{is_running, State};
 use super::sys::{self, Mapped};
 use crate::family::{CellKind, MultiprocessMode};
+use crate::storage::native::NativeCells;
 use crate::storage::{seqlock, SHARDS};
 
 /// A dead process's file, open.
@@ -221,15 +222,26 @@ fn absorb(words: &mut [u64], run: &Run, cells: &[AtomicU64], first: bool) {
             }
         }
         CellKind::Histogram | CellKind::Summary => {
-            let buckets = run.per_series.saturating_sub(seqlock::FIXED_CELLS);
-            let mut counts = vec![0u64; buckets];
+            let classic = run.classic_cells();
+            let buckets = classic.saturating_sub(seqlock::FIXED_CELLS);
+            let (mut counts, mut scratch) = (vec![0u64; buckets], Vec::new());
             for series in 0..run.series {
                 let at = series * run.per_series;
+                let Some(held) = words.get(at..at + run.per_series) else { continue };
+                // The native buckets counted so far, at whatever resolution they are, to
+                // be stored anew with this process's (see `NativeCells::store_counts`).
+                let mut native = run.native.map(|_| {
+                    let mut native = NativeCounts::default();
+                    let held: Vec<AtomicU64> = held.iter().map(|word| AtomicU64::new(*word)).collect();
+                    read_histogram_shard(&held, run, &mut counts, Some(&mut native), &mut scratch, false);
+                    native
+                });
                 for shard in 0..shards {
                     let start = shard * run.stride + at;
                     let Some(cells) = cells.get(start..start + run.per_series) else { continue };
                     // A dead process's series is final: read once, whatever it holds.
-                    let read = seqlock::read(cells, &mut counts, || false);
+                    let read =
+                        read_histogram_shard(cells, run, &mut counts, native.as_mut(), &mut scratch, false);
                     // The archive's copy stays consistent: as many started as counted.
                     let total = counts.iter().fold(0u64, |total, count| total.wrapping_add(*count));
                     words[at] = words[at].wrapping_add(total);
@@ -238,6 +250,13 @@ fn absorb(words: &mut [u64], run: &Run, cells: &[AtomicU64], first: bool) {
                     }
                     let sum_at = at + 1 + buckets;
                     words[sum_at] = (f64::from_bits(words[sum_at]) + read.sum).to_bits();
+                }
+                let (Some(native), Some(shape)) = (native, run.native) else { continue };
+                let stored: Vec<AtomicU64> = (classic..run.per_series).map(|_| AtomicU64::new(0)).collect();
+                let Some(part) = NativeCells::new(&stored, shape.max_buckets) else { continue };
+                part.store_counts(native.zero, &native.buckets);
+                for (word, cell) in words[at + classic..at + run.per_series].iter_mut().zip(&stored) {
+                    *word = cell.load(Ordering::Relaxed);
                 }
             }
         }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::family::{CellKind, MultiprocessMode, Storage};
+use crate::family::{CellKind, MultiprocessMode, NativeShape, Storage};
 use crate::registry::registry;
 use crate::storage::CELLS_PAGE;
 
@@ -34,6 +34,8 @@ pub(super) struct Run {
     /// Byte offset in the file.
     pub(super) offset: u64,
     pub(super) bounds: Vec<f64>,
+    /// A histogram's native buckets, after each series' classic cells.
+    pub(super) native: Option<NativeShape>,
     /// Each series' label values, joined; empty for a function's site, whose series are
     /// its results in a fixed order.
     pub(super) series_labels: Vec<String>,
@@ -45,6 +47,17 @@ impl Run {
         page_round(self.cells * 8)
     }
 
+    /// Cells of one series' native part (0 without native buckets).
+    pub(super) fn native_cells(&self) -> usize {
+        self.native.map_or(0, |native| crate::storage::native::native_cells(native.max_buckets))
+    }
+
+    /// Cells of one series' classic part: `[started, buckets…, +Inf, sum]` for a
+    /// histogram or summary.
+    pub(super) fn classic_cells(&self) -> usize {
+        self.per_series.saturating_sub(self.native_cells())
+    }
+
     /// Whether `other` (another build's) holds the same kind of values in the same
     /// shape, so its series can be merged into this one's: same kind and mode, same
     /// buckets, same label names. `Err` says what differs.
@@ -54,6 +67,13 @@ impl Run {
         }
         if self.bounds != other.bounds {
             return Err(format!("its buckets are {:?} there and {:?} here", other.bounds, self.bounds));
+        }
+        if self.native != other.native {
+            return Err(format!(
+                "its native buckets are {} there and {} here",
+                describe_native(other.native),
+                describe_native(self.native)
+            ));
         }
         if self.label_names != other.label_names {
             return Err(format!(
@@ -76,6 +96,15 @@ fn describe(kind: CellKind) -> String {
         CellKind::Gauge(mode) => format!("gauge of mode `{}`", mode.as_str()),
         CellKind::Histogram => "histogram".to_owned(),
         CellKind::Summary => "summary".to_owned(),
+    }
+}
+
+fn describe_native(native: Option<NativeShape>) -> String {
+    match native {
+        Some(NativeShape { schema, zero_threshold, max_buckets }) => {
+            format!("(schema {schema}, zero threshold {zero_threshold:e}, {max_buckets} buckets)")
+        }
+        None => "none".to_owned(),
     }
 }
 
@@ -177,6 +206,7 @@ impl Layout {
                     cells: run.cells.len(),
                     offset,
                     bounds: run.bounds.to_vec(),
+                    native: run.native,
                     series_labels,
                 };
                 offset += described.bytes();
@@ -213,7 +243,8 @@ pub(super) fn fnv1a(bytes: &[u8]) -> u64 {
         .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x100_0000_01b3))
 }
 
-const MANIFEST_MAGIC: &[u8; 8] = b"MSMLAYT1";
+// 2: with native buckets (a build of layout 1 cannot read it, nor this one a layout 1).
+const MANIFEST_MAGIC: &[u8; 8] = b"MSMLAYT2";
 
 fn kind_code(kind: CellKind) -> (u8, u8) {
     match kind {
@@ -256,6 +287,14 @@ pub(super) fn encode(runs: &[Run]) -> Vec<u8> {
         number(&mut out, run.offset);
         number(&mut out, run.bounds.len() as u64);
         run.bounds.iter().for_each(|bound| out.extend_from_slice(&bound.to_bits().to_le_bytes()));
+        match run.native {
+            None => out.push(0),
+            Some(native) => {
+                out.extend_from_slice(&[1, native.schema as u8]);
+                number(&mut out, native.zero_threshold.to_bits());
+                number(&mut out, native.max_buckets as u64);
+            }
+        }
         number(&mut out, run.series_labels.len() as u64);
         run.series_labels.iter().for_each(|labels| text(&mut out, labels));
     }
@@ -282,6 +321,15 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Vec<Run>> {
         let offset = reader.number()?;
         let bounds =
             (0..reader.number()?).map(|_| reader.number().map(f64::from_bits)).collect::<Option<_>>()?;
+        let native = match reader.take(1)? {
+            [0] => None,
+            [1] => Some(NativeShape {
+                schema: reader.take(1)?[0] as i8,
+                zero_threshold: f64::from_bits(reader.number()?),
+                max_buckets: reader.size()?,
+            }),
+            _ => return None,
+        };
         let series_labels = (0..reader.number()?).map(|_| reader.text()).collect::<Option<_>>()?;
         runs.push(Run {
             identity,
@@ -293,6 +341,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Vec<Run>> {
             cells,
             offset,
             bounds,
+            native,
             series_labels,
         });
     }
@@ -339,14 +388,19 @@ mod tests {
             cells: 2,
             offset: HEADER_BYTES,
             bounds: vec![0.5, 1.0],
+            native: None,
             series_labels: vec!["get\u{1f}ok".to_owned(), "post\u{1f}ok".to_owned()],
         }
     }
 
     #[test]
     fn a_manifest_reads_back_as_written() {
-        let runs =
-            vec![run("a_total", CellKind::Counter), run("g", CellKind::Gauge(MultiprocessMode::LiveMax))];
+        let native = NativeShape { schema: -2, zero_threshold: 1e-9, max_buckets: 40 };
+        let runs = vec![
+            run("a_total", CellKind::Counter),
+            run("g", CellKind::Gauge(MultiprocessMode::LiveMax)),
+            Run { native: Some(native), ..run("n", CellKind::Histogram) },
+        ];
         let bytes = encode(&runs);
         assert_eq!(decode(&bytes), Some(runs));
         assert_eq!(decode(&bytes[..bytes.len() - 1]), None, "cut short");
@@ -363,6 +417,14 @@ mod tests {
         assert_eq!(
             here.compatible(&there).unwrap_err(),
             "it is a gauge of mode `sum` there and a histogram here"
+        );
+        let there = Run {
+            native: Some(NativeShape { schema: 3, zero_threshold: 0.0, max_buckets: 160 }),
+            ..here.clone()
+        };
+        assert_eq!(
+            here.compatible(&there).unwrap_err(),
+            "its native buckets are (schema 3, zero threshold 0e0, 160 buckets) there and none here"
         );
         let there = Run { label_names: "method".to_owned(), ..here.clone() };
         assert_eq!(

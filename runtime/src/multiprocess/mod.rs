@@ -21,7 +21,8 @@
 //! runs exactly the same instructions as before, now into memory the kernel shares with
 //! the file. A child forked after `init` maps a fresh file of its own before `fork`
 //! returns in it (it starts at zero; its parent keeps its own counts). A scrape reads
-//! every file of the directory and merges: counters, histograms, summaries and the
+//! every file of the directory and merges: counters, histograms (native buckets too, at
+//! the coarsest resolution any process holds), summaries and the
 //! `#[timed]`/`#[counted]` families add up over every process that ever recorded,
 //! running or exited, so totals never go backwards; gauges merge by their [`Mode`]. See
 //! the README's "Multiprocess" section for the whole story (lifecycle, restarts, what

@@ -13,7 +13,9 @@ use super::layout::{self, Run, HEADER_BYTES};
 use super::state::{is_running, State};
 use super::sys::{self, Mapped};
 use crate::family::{CellKind, MultiprocessMode};
+use crate::instruments::native;
 use crate::rejections::{self, Rejection};
+use crate::storage::native::{NativeCells, Sign};
 use crate::storage::patience::Patience;
 use crate::storage::{seqlock, SHARDS};
 
@@ -226,12 +228,66 @@ pub(super) enum RunValues {
         live_only: bool,
         processes: Vec<ProcessValues>,
     },
-    /// Per series: bucket counts (not cumulative, `+Inf` last) and the sum.
+    /// Per series: bucket counts (not cumulative, `+Inf` last) and the sum; and for a
+    /// histogram with native buckets, each series' native buckets.
     Histogram {
         buckets: usize,
         counts: Vec<u64>,
         sums: Vec<f64>,
+        native: Option<Vec<NativeCounts>>,
     },
+}
+
+/// The native buckets of one series gathered from shards of any number of processes, each
+/// at the resolution its process got to: the zero bucket's count and, per sign, each
+/// bucket as `(schema, key, count)`. A scrape reduces them to the coarsest schema
+/// (`instruments::native::finish`), where buckets of every resolution add up exactly.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct NativeCounts {
+    pub(super) zero: u64,
+    pub(super) buckets: [Vec<(i8, i32, u64)>; 2],
+}
+
+/// Reads one shard of a histogram or summary series of `run` from a file (`cells`: its
+/// classic part, then its native part if it has one): the classic bucket counts into
+/// `counts`, the native buckets added to `native`. `live`: a running process's series,
+/// which may be mid-write and is retried with patience; an exited process's is final
+/// and read once, as it is. If such a process died between counting an observation in
+/// the classic buckets and in the native ones, the native part counts fewer: the rest
+/// goes to the zero bucket, so that both count the same observations (as in a forked
+/// child, see `HistogramSeries::repair_after_fork`).
+pub(super) fn read_histogram_shard(
+    cells: &[AtomicU64],
+    run: &Run,
+    counts: &mut [u64],
+    native: Option<&mut NativeCounts>,
+    scratch: &mut Vec<u64>,
+    live: bool,
+) -> seqlock::Snapshot {
+    let (classic, native_cells) = cells.split_at(run.classic_cells().min(cells.len()));
+    let mut patience = Patience::new(if live { READ_PATIENCE } else { Duration::ZERO });
+    let part = run.native.and_then(|shape| NativeCells::new(native_cells, shape.max_buckets));
+    let read = match (part, native) {
+        (Some(part), Some(native)) => {
+            let mut reader = part.reader(scratch);
+            let read = seqlock::read_with(classic, counts, &mut reader, || live && patience.wait());
+            native::gather(&mut native.buckets, &mut native.zero, &reader);
+            let counted = counts.iter().fold(0u64, |total, count| total.wrapping_add(*count));
+            let in_native = [Sign::Positive, Sign::Negative]
+                .into_iter()
+                .flat_map(|sign| reader.buckets(sign))
+                .fold(reader.zero(), |total, (_, _, count)| total.wrapping_add(count));
+            if !live && in_native < counted {
+                native.zero = native.zero.wrapping_add(counted - in_native);
+            }
+            read
+        }
+        _ => seqlock::read(classic, counts, || live && patience.wait()),
+    };
+    if live && !read.consistent {
+        rejections::record(Rejection::InconsistentSnapshot);
+    }
+    read
 }
 
 impl RunValues {
@@ -245,11 +301,12 @@ impl RunValues {
             }
             CellKind::Gauge(mode) => RunValues::Gauge { mode, values: vec![None; run.series] },
             CellKind::Histogram | CellKind::Summary => {
-                let buckets = run.per_series.saturating_sub(seqlock::FIXED_CELLS);
+                let buckets = run.classic_cells().saturating_sub(seqlock::FIXED_CELLS);
                 RunValues::Histogram {
                     buckets,
                     counts: vec![0; run.series * buckets],
                     sums: vec![0.0; run.series],
+                    native: run.native.map(|_| vec![NativeCounts::default(); run.series]),
                 }
             }
         }
@@ -307,23 +364,22 @@ impl RunValues {
                 let values = per_series(run.series, map, |series| f64::from_bits(load(series)));
                 processes.push(ProcessValues { pid, live, values });
             }
-            RunValues::Histogram { buckets, counts, sums } => {
+            RunValues::Histogram { buckets, counts, sums, native } => {
                 let buckets = *buckets;
-                if run.per_series != buckets + seqlock::FIXED_CELLS {
+                if run.classic_cells() != buckets + seqlock::FIXED_CELLS
+                    || run.native.is_some() != native.is_some()
+                {
                     return;
                 }
-                let mut snapshot = vec![0u64; buckets];
+                let (mut snapshot, mut scratch) = (vec![0u64; buckets], Vec::new());
                 for series in 0..run.series {
                     let Some(local) = map.local(series) else { continue };
                     for shard in 0..shards {
                         let start = shard * run.stride + series * run.per_series;
                         let Some(cells) = cells.get(start..start + run.per_series) else { continue };
-                        let mut patience = Patience::new(if live { READ_PATIENCE } else { Duration::ZERO });
-                        // An exited process's series is final: read once, whatever it holds.
-                        let read = seqlock::read(cells, &mut snapshot, || live && patience.wait());
-                        if live && !read.consistent {
-                            rejections::record(Rejection::InconsistentSnapshot);
-                        }
+                        let native = native.as_mut().and_then(|native| native.get_mut(local));
+                        let read =
+                            read_histogram_shard(cells, run, &mut snapshot, native, &mut scratch, live);
                         let Some(merged) = counts.get_mut(local * buckets..(local + 1) * buckets) else {
                             continue;
                         };
@@ -454,6 +510,7 @@ mod tests {
             cells: series * per_series,
             offset: HEADER_BYTES,
             bounds: Vec::new(),
+            native: None,
             series_labels: Vec::new(),
         }
     }
@@ -499,8 +556,38 @@ mod tests {
         // An exited process that died mid-observation (started counted, bucket not): read
         // once as it is.
         merged.add(&cells(&[2, 1, 0, 0.5f64.to_bits()]), &shape, &SeriesMap::Same, false, 2);
-        let RunValues::Histogram { buckets, counts, sums } = merged else { panic!("a histogram") };
-        assert_eq!((buckets, counts, sums), (2, vec![2, 2], vec![5.0]));
+        let RunValues::Histogram { buckets, counts, sums, native } = merged else { panic!("a histogram") };
+        assert_eq!((buckets, counts, sums, native), (2, vec![2, 2], vec![5.0], None));
+    }
+
+    #[test]
+    fn native_buckets_gather_at_each_process_resolution_and_an_exited_process_counts_each_observation_once_in_both(
+    ) {
+        use crate::family::NativeShape;
+        use crate::storage::native::native_cells;
+        // Native buckets only: `[started, +Inf, sum]`, then windows of 4 buckets.
+        let shape = NativeShape { schema: 2, zero_threshold: 0.0, max_buckets: 4 };
+        let per_series = seqlock::FIXED_CELLS + 1 + native_cells(4);
+        let native_run = Run { native: Some(shape), ..run(CellKind::Histogram, 1, per_series, 0) };
+        let source = |counted: u64, sum: f64, zero: u64, buckets: [Vec<(i8, i32, u64)>; 2]| {
+            let cells = cells(&vec![0; per_series]);
+            [counted, counted, sum.to_bits()].iter().zip(&cells).for_each(|(value, cell)| {
+                cell.store(*value, Ordering::Relaxed);
+            });
+            NativeCells::new(&cells[3..], 4).unwrap().store_counts(zero, &buckets);
+            cells
+        };
+        let mut merged = RunValues::empty(&native_run);
+        // A running process at schema 2, with one zero; an exited one that got to schema
+        // 0 and died after counting two observations in the classic bucket only.
+        let running = source(4, 6.0, 1, [vec![(2, 5, 3)], Vec::new()]);
+        merged.add(&running, &native_run, &SeriesMap::Same, true, 1);
+        let exited = source(3, 1.5, 0, [Vec::new(), vec![(0, 2, 1)]]);
+        merged.add(&exited, &native_run, &SeriesMap::Same, false, 2);
+        let RunValues::Histogram { counts, sums, native, .. } = merged else { panic!("a histogram") };
+        assert_eq!((counts, sums), (vec![7], vec![7.5]));
+        let expected = NativeCounts { zero: 1 + 2, buckets: [vec![(2, 5, 3)], vec![(0, 2, 1)]] };
+        assert_eq!(native, Some(vec![expected]), "each at its schema; the exited one's two missing as zeros");
     }
 
     #[test]

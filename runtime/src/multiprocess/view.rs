@@ -20,6 +20,7 @@ use super::read::{appendix, appendix_position, is_all, open_sources, Layouts, Pr
 use super::state::{State, STATE};
 use super::sys::Lock;
 use crate::family::{CellKind, Family, MetricType, Number, Sample};
+use crate::instruments::native::{self, NativeConfig};
 use crate::registry::{registry, Registered};
 use crate::storage::fork::{ForkHook, ForkSafeLock, Stage, FORK_HOOKS};
 
@@ -218,10 +219,15 @@ impl Merged {
         let mut counts = core::mem::take(&mut out.cumulative_buckets);
         counts.clear();
         let mut integral = true;
-        original.series_storage(series, &mut |run, series| match runs
-            .get(run)
-            .and_then(|run| self.runs.get(*run))
-        {
+        let mut scratch = core::mem::take(&mut out.native_scratch);
+        native::start(&mut scratch);
+        let mut config = None;
+        original.series_storage(series, &mut |run, series| match runs.get(run).and_then(|run| {
+            if config.is_none() {
+                config = self.state.layout.runs.get(*run)?.native.and_then(NativeConfig::from_shape);
+            }
+            self.runs.get(*run)
+        }) {
             Some(RunValues::Counter(totals)) => {
                 integer = integer.wrapping_add(totals.get(series).copied().unwrap_or(0))
             }
@@ -233,11 +239,17 @@ impl Merged {
                 integral = false;
                 float += values.get(series).copied().flatten().map_or(0.0, |(value, _)| value);
             }
-            Some(RunValues::Histogram { buckets, counts: merged, sums }) => {
+            Some(RunValues::Histogram { buckets, counts: merged, sums, native }) => {
                 let Some(merged) = merged.get(series * buckets..(series + 1) * buckets) else { return };
                 counts.resize(*buckets, 0);
                 counts.iter_mut().zip(merged).for_each(|(count, add)| *count = count.wrapping_add(*add));
                 sum += sums.get(series).copied().unwrap_or(0.0);
+                if let Some(gathered) = native.as_ref().and_then(|native| native.get(series)) {
+                    scratch.zero = scratch.zero.wrapping_add(gathered.zero);
+                    for (into, from) in scratch.buckets.iter_mut().zip(&gathered.buckets) {
+                        into.extend_from_slice(from);
+                    }
+                }
             }
             Some(RunValues::PerProcess { .. }) | None => {}
         });
@@ -253,6 +265,9 @@ impl Merged {
                     counts.clear();
                 }
                 out.cumulative_buckets = counts;
+                if let Some(config) = config {
+                    native::finish(&mut scratch, config, out.native_mut());
+                }
             }
             _ => {
                 out.cumulative_buckets = counts;
@@ -262,6 +277,7 @@ impl Merged {
                 });
             }
         }
+        out.native_scratch = scratch;
     }
 }
 
@@ -317,6 +333,9 @@ impl Family for MergedFamily {
     }
     fn bucket_bounds(&self) -> &[f64] {
         self.original.bucket_bounds()
+    }
+    fn native_max_buckets(&self) -> Option<usize> {
+        self.original.native_max_buckets()
     }
     fn read(&self, series: usize, out: &mut Sample) {
         with_current(|merged| merged.read(self.index, self.original, series, out, self.per_process));

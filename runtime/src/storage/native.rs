@@ -252,6 +252,43 @@ impl<'a, A: Atom> NativeCells<'a, A> {
         zero.store(zero.load(Ordering::Relaxed).wrapping_add(missing), Ordering::Relaxed);
     }
 
+    /// Makes this part (which nobody records into: an archive's) count `zero` in its zero
+    /// bucket and, for each sign, the buckets `(schema, key, count)` in one window: at the
+    /// coarsest schema among them, and coarser while they span more than the window's
+    /// width (at the lowest schema, what lies beyond goes to the edge bucket, as when
+    /// recording). Every count is kept; only the resolution may go down.
+    pub(crate) fn store_counts(self, zero: u64, buckets: &[Vec<(i8, i32, u64)>; 2]) {
+        self.zero().store(zero, Ordering::Relaxed);
+        for (sign, buckets) in [Sign::Positive, Sign::Negative].into_iter().zip(buckets) {
+            let cells = self.sign(sign);
+            cells.descriptors.iter().chain(cells.buffers.iter().copied().flatten()).for_each(|cell| {
+                cell.store(0, Ordering::Relaxed);
+            });
+            let Some(mut schema) = buckets.iter().map(|(schema, _, _)| *schema).min() else { continue };
+            let at_schema = |target: i8, (from, key, _): &(i8, i32, u64)| {
+                reduce(*key, from.saturating_sub(target) as u32)
+            };
+            let low = buckets.iter().map(|bucket| at_schema(schema, bucket)).min().unwrap_or(0);
+            let high = buckets.iter().map(|bucket| at_schema(schema, bucket)).max().unwrap_or(0);
+            let (mut low, mut high) = (i64::from(low), i64::from(high));
+            while high - low >= self.width as i64 && schema > MIN_SCHEMA {
+                schema -= 1;
+                (low, high) = (i64::from(reduce(low as i32, 1)), i64::from(reduce(high as i32, 1)));
+            }
+            let window = Window { generation: 1, schema, first_key: low as i32 };
+            let buffer = cells.buffers[0];
+            buffer.iter().for_each(|cell| cell.store(tagged(window.generation, 0), Ordering::Relaxed));
+            for bucket in buckets {
+                let index = (i64::from(at_schema(schema, bucket)) - low).clamp(0, self.width as i64 - 1);
+                let cell = &buffer[index as usize];
+                let count = (cell.load(Ordering::Relaxed) & COUNT_MASK).wrapping_add(bucket.2) & COUNT_MASK;
+                cell.store(tagged(window.generation, count), Ordering::Relaxed);
+            }
+            // Release: a reader that sees the window sees its cells tagged for it.
+            cells.descriptors[0].store(window.pack(), Ordering::Release);
+        }
+    }
+
     /// A reader of this part for `seqlock::read_with`, copying the counts into `counts`.
     pub(crate) fn reader<'s>(self, counts: &'s mut Vec<u64>) -> NativeReader<'a, 's, A> {
         counts.clear();

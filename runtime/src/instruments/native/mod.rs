@@ -7,7 +7,7 @@ mod index;
 
 use core::sync::atomic::AtomicU64;
 
-use crate::family::{BucketSpan, NativeBuckets, NativeScratch};
+use crate::family::{BucketSpan, NativeBuckets, NativeScratch, NativeShape};
 use crate::storage::native::{
     self as cells, NativeCells, NativeReader, Sign, Writer, MAX_SCHEMA, MIN_SCHEMA,
 };
@@ -62,6 +62,28 @@ impl NativeConfig {
     /// bucket and four window descriptors (`4 × max_buckets + 5`).
     pub const fn cells(self) -> usize {
         cells::native_cells(self.max_buckets as usize)
+    }
+
+    /// Its settings, as the multiprocess mode describes them.
+    pub(crate) const fn shape(self) -> NativeShape {
+        NativeShape {
+            schema: self.schema,
+            zero_threshold: self.zero_threshold,
+            max_buckets: self.max_buckets(),
+        }
+    }
+
+    /// The settings `shape` describes (read from a file), or `None` if they are not valid.
+    pub(crate) fn from_shape(shape: NativeShape) -> Option<NativeConfig> {
+        let valid = (MIN_SCHEMA..=MAX_SCHEMA).contains(&shape.schema)
+            && shape.zero_threshold.is_finite()
+            && shape.zero_threshold >= 0.0
+            && (1..=Self::MAX_BUCKETS as usize).contains(&shape.max_buckets);
+        valid.then_some(NativeConfig {
+            schema: shape.schema,
+            zero_threshold: shape.zero_threshold,
+            max_buckets: shape.max_buckets as u32,
+        })
     }
 
     /// The native part of one series in one shard, or `None` if `cells` does not hold one.

@@ -329,3 +329,33 @@ mod model {
         });
     }
 }
+
+#[test]
+fn stored_counts_read_back_in_one_window_coarse_enough_to_hold_them() {
+    let (classic, cells) = series(4);
+    let part = NativeCells::new(&cells, 4).unwrap();
+    // Buckets of two processes at other resolutions: keys 1 and 2 at schema 0, key 3 at
+    // schema 1 (= key 2 at schema 0), and key 9 at schema 0, too far for four buckets:
+    // at schema -1 they are 1, 1, 1, 5; at -2, 1, 1, 1, 3 (a span of three).
+    let positive = vec![(0, 1, 2), (0, 2, 1), (1, 3, 4), (0, 9, 1)];
+    let negative = vec![(2, -7, 5)];
+    part.store_counts(3, &[positive, negative]);
+    // The classic part counts as many (a reader checks the native total against it).
+    classic[0].store(16, Ordering::Relaxed);
+    classic[1].store(16, Ordering::Relaxed);
+    let (snapshot, seen) = read(&classic, part);
+    assert!(snapshot.consistent, "a whole snapshot of the 16 observations");
+    assert_eq!(seen.zero, 3);
+    assert_eq!(buckets(&seen, Sign::Positive), [(-2, 1, 7), (-2, 3, 1)]);
+    assert_eq!(buckets(&seen, Sign::Negative), [(2, -7, 5)], "each sign at its own resolution");
+    assert_eq!(part.total(), 16);
+    // Storing again replaces what was there; a sign without buckets is left unplaced.
+    part.store_counts(0, &[Vec::new(), vec![(0, 5, 1)]]);
+    let (_, seen) = read(&classic, part);
+    assert!(buckets(&seen, Sign::Positive).is_empty());
+    assert_eq!(buckets(&seen, Sign::Negative), [(0, 5, 1)]);
+    // Beyond what the lowest schema spans: the edge buckets, every count kept.
+    part.store_counts(0, &[vec![(MIN_SCHEMA, -100, 1), (MIN_SCHEMA, 100, 2)], Vec::new()]);
+    let (_, seen) = read(&classic, part);
+    assert_eq!(buckets(&seen, Sign::Positive), [(MIN_SCHEMA, -100, 1), (MIN_SCHEMA, -97, 2)]);
+}

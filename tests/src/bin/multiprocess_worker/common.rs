@@ -8,6 +8,7 @@
 //! | `init DIR` | `multiprocess::init(DIR)` | `ok` or `error MESSAGE` |
 //! | `record V` | records `V` into every instrument once | `ok` |
 //! | `gauge V` | sets every gauge to `V` | `ok` |
+//! | `offsets V…` | observes each `V` into the native-only histogram | `ok` |
 //! | `tenant NAME` | counts one request of tenant `NAME`, a label value registered at run time | `ok` |
 //! | `fork N K V THEN` | forks `N` children one after the other; each records `V` `K` times, then per `THEN`: `exit`s, `stay`s (sleeps until killed), `hold`s (sleeps inside an `#[in_flight]` call) or stays `busy` (records 1.0 into the histogram, the counter and the summary until killed) | `children PID…` once each child has recorded (and those that exit have been reaped) |
 //! | `threads N` | starts `N` threads that record as `busy` children do, until the worker exits | `ok` once each has recorded |
@@ -16,6 +17,7 @@
 //! | `restarts N MARK` | `N` times: forks a child that records 1 and exits, reaps it, and with `MARK` = `mark` calls `mark_process_dead`, else scrapes every 10th time | `ok` |
 //! | `live` | `multiprocess::live_pids()` | `live PID…` |
 //! | `scrape` | renders (text 0.0.4) | `BEGIN`, the exposition, `END` |
+//! | `protobuf` | renders (protobuf) | `protobuf HEX`: the bytes in hexadecimal |
 //! | `pid` | this process's pid | `pid PID` |
 //! | `note TEXT` | writes `TEXT` to stderr, after all it wrote there before | `ok` |
 //! | `exit` | exits | nothing |
@@ -40,10 +42,14 @@ pub static MP_AMOUNT_TOTAL: FloatCounter;
 #[metric]
 pub static MP_SIZE_BYTES: Summary;
 
-/// Durations in native buckets: not merged over processes (each scrape shows its own
-/// process's).
+/// Durations in native buckets beside the classic ones, merged bucket by bucket.
 #[metric(native)]
 pub static MP_NATIVE_SECONDS: metricsmith::Histogram;
+
+/// Offsets in native buckets only, negative ones too; a window of 8 buckets, so that
+/// each process lowers its resolution as far as its own values need.
+#[metric(native(schema = 2, max_buckets = 8), buckets = [])]
+pub static MP_NATIVE_OFFSET_METERS: metricsmith::Histogram;
 
 /// A gauge of mode `livesum`.
 #[metric(multiprocess = "livesum")]
@@ -77,6 +83,7 @@ pub fn record_common(value: f64) {
     MP_AMOUNT_TOTAL.inc_by(value);
     MP_SIZE_BYTES.observe(value);
     MP_NATIVE_SECONDS.observe(value);
+    MP_NATIVE_OFFSET_METERS.observe(-value);
     mp_handle();
     mp_work();
 }
@@ -196,6 +203,18 @@ pub fn run(instruments: Instruments) {
             ["tenant", name] => {
                 MP_TENANT_REQUESTS_TOTAL.labels(Tenant::get(name)).inc();
                 answer("ok");
+            }
+            ["offsets", values @ ..] => {
+                for value in values.iter().filter_map(|value| value.parse::<f64>().ok()) {
+                    MP_NATIVE_OFFSET_METERS.observe(value);
+                }
+                answer("ok");
+            }
+            ["protobuf"] => {
+                let mut out = Vec::new();
+                metricsmith::render(metricsmith::Format::Protobuf, &mut out);
+                let hex: String = out.iter().map(|byte| format!("{byte:02x}")).collect();
+                answer(&format!("protobuf {hex}"));
             }
             ["gauge", _] => {
                 (instruments.set_gauges)(number(1));
