@@ -548,6 +548,8 @@ pub struct Storage {
     /// and `function`, which name the run when processes of different builds merge.
     pub site: Option<(&'static str, &'static str)>,
     /// A histogram's native buckets, after the classic cells of each series.
+    // Read by the multiprocess merge only.
+    #[cfg_attr(not(feature = "multiprocess"), allow(dead_code))]
     pub(crate) native: Option<NativeShape>,
 }
 

@@ -367,7 +367,10 @@ fn render_registry(
     // A family without series (e.g. `function_calls_total` when no function is
     // `#[counted]`) has nothing to say: no HELP or TYPE lines either; nor has one whose
     // values are read at scrape time when reading them fails (counted by the registry).
-    for (_index, (metric, text)) in metrics.iter().zip(texts).enumerate() {
+    for (index, (metric, text)) in metrics.iter().zip(texts).enumerate() {
+        // The index names the family in the merged view; without it, nothing does.
+        #[cfg(not(feature = "multiprocess"))]
+        let _ = index;
         let selected = match families {
             Families::All => true,
             Families::Recorded => !metric.family.reads_at_scrape(),
@@ -376,8 +379,7 @@ fn render_registry(
         if selected && metric.family.series_count() > 0 && metric.is_exposed() && metric.collect_for_scrape()
         {
             #[cfg(feature = "multiprocess")]
-            if let Some((merged, per_scrape_labels)) = merged.as_ref().and_then(|merged| merged.view(_index))
-            {
+            if let Some((merged, per_scrape_labels)) = merged.as_ref().and_then(|merged| merged.view(index)) {
                 // A `pid`-labelled family's series change with the processes: its label
                 // text is this scrape's own.
                 let fresh = per_scrape_labels.then(FamilyText::default);

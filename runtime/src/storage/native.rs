@@ -257,6 +257,8 @@ impl<'a, A: Atom> NativeCells<'a, A> {
     /// coarsest schema among them, and coarser while they span more than the window's
     /// width (at the lowest schema, what lies beyond goes to the edge bucket, as when
     /// recording). Every count is kept; only the resolution may go down.
+    // Read by the multiprocess merge only.
+    #[cfg_attr(not(feature = "multiprocess"), allow(dead_code))]
     pub(crate) fn store_counts(self, zero: u64, buckets: &[Vec<(i8, i32, u64)>; 2]) {
         self.zero().store(zero, Ordering::Relaxed);
         for (sign, buckets) in [Sign::Positive, Sign::Negative].into_iter().zip(buckets) {

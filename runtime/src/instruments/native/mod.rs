@@ -74,6 +74,8 @@ impl NativeConfig {
     }
 
     /// The settings `shape` describes (read from a file), or `None` if they are not valid.
+    // Read by the multiprocess merge only.
+    #[cfg_attr(not(feature = "multiprocess"), allow(dead_code))]
     pub(crate) fn from_shape(shape: NativeShape) -> Option<NativeConfig> {
         let valid = (MIN_SCHEMA..=MAX_SCHEMA).contains(&shape.schema)
             && shape.zero_threshold.is_finite()
