@@ -89,19 +89,35 @@ pub mod tower {
     /// there is none).
     ///
     /// ```
-    /// use axum::{body::Body, http::Request, routing::get, Router};
+    /// use std::convert::Infallible;
+    /// use std::future::{ready, Ready};
+    /// use std::task::{Context, Poll};
+    ///
     /// use metricsmith::http::HttpRoute;
-    /// use metricsmith::RuntimeLabel;
+    /// use metricsmith::RuntimeLabel; // HttpRoute::get
     /// use tower_layer::Layer;
     /// use tower_service::Service;
     ///
-    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// let router: Router = Router::new().route("/reports/{day}", get(|| async { "report" }));
-    /// let mut service = metricsmith::tower::layer().layer(router);
-    /// let mut request = Request::get("/reports/monday").body(Body::empty()).unwrap();
+    /// /// Any tower HTTP service: here one that answers every request with 200.
+    /// struct Reports;
+    ///
+    /// impl Service<http::Request<()>> for Reports {
+    ///     type Response = http::Response<()>;
+    ///     type Error = Infallible;
+    ///     type Future = Ready<Result<http::Response<()>, Infallible>>;
+    ///     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+    ///         Poll::Ready(Ok(()))
+    ///     }
+    ///     fn call(&mut self, _: http::Request<()>) -> Self::Future {
+    ///         ready(Ok(http::Response::new(())))
+    ///     }
+    /// }
+    ///
+    /// let mut service = metricsmith::tower::layer().layer(Reports);
+    /// let mut request = http::Request::get("/reports/monday").body(()).unwrap();
     /// request.extensions_mut().insert(HttpRoute::get("/reports/{day}")); // what a router would do
-    /// assert_eq!(service.call(request).await.unwrap().status(), 200);
-    /// # });
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(runtime.block_on(service.call(request)).unwrap().status(), 200);
     ///
     /// let text = String::from_utf8(metricsmith::render_for_accept("text/plain").1).unwrap();
     /// assert!(text.contains(r#"http_server_request_duration_seconds_count{http_request_method="GET",http_route="/reports/{day}",http_response_status_code="200"} 1"#));
