@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, TryLockError};
 
 use super::{escape, number, protobuf, Format};
+use crate::family::Sample;
 use crate::registry::Registered;
 use crate::storage::race_once::RaceOnce;
 
@@ -88,6 +89,28 @@ impl SeriesBytes {
     pub(super) fn of(&self, series: usize) -> &[u8] {
         let start = if series == 0 { 0 } else { self.ends.get(series - 1).copied().unwrap_or(0) };
         self.bytes.get(start..self.ends.get(series).copied().unwrap_or(start)).unwrap_or(&[])
+    }
+
+    /// Reads each series of `metric` that existed when these bytes were rendered into
+    /// `sample`, and hands `write` its label bytes, the sample and (with `with_exemplars`)
+    /// the key of its exemplars: the walk every encoder makes over a family.
+    #[inline]
+    pub(super) fn read_each(
+        &self,
+        metric: &Registered,
+        sample: &mut Sample,
+        with_exemplars: bool,
+        mut write: impl FnMut(&[u8], &Sample, Option<usize>),
+    ) {
+        for series in 0..metric.family.series_count() {
+            if !self.exists(series) {
+                continue;
+            }
+            sample.clear();
+            metric.family.read(series, sample);
+            let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
+            write(self.of(series), sample, exemplar_key);
+        }
     }
 }
 

@@ -132,21 +132,14 @@ pub(super) fn render_family(metric: &Registered, text: &FamilyText, sample: &mut
     // The length bytes the previous series' messages needed: the next ones are usually
     // the same size, so their content is seldom moved.
     let mut reserve = Reserve { metric: 1, value: 1 };
-    for series in 0..metric.family.series_count() {
-        if !labels.exists(series) {
-            continue;
-        }
-        sample.clear();
-        metric.family.read(series, sample);
-        let labels = labels.of(series);
-        let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
+    labels.read_each(metric, sample, with_exemplars, |labels, sample, exemplar_key| {
         if exemplar_key.is_some() || sample.native().is_some() {
             reserve =
                 write_with_exemplars(out, metric.metric_type, bounds, labels, sample, exemplar_key, reserve);
         } else {
             write_sized(out, metric.metric_type, bounds, labels, sample, &mut created);
         }
-    }
+    });
     if let Some(unit) = metric.unit {
         write_bytes(out, field::family::UNIT, unit.as_bytes());
     }

@@ -62,19 +62,16 @@ pub(super) fn render_family(
     let created = created && openmetrics;
     // The family name (without `_total`) takes the suffix: `orders_processed_created`.
     let created_name = metric.family_name.as_bytes();
-    for series in 0..metric.family.series_count() {
-        if !labels.exists(series) {
-            continue;
-        }
-        sample.clear();
-        metric.family.read(series, sample);
-        let labels = labels.of(series);
-        let exemplar_key = if with_exemplars { metric.family.exemplar_key(series) } else { None };
+    // The same for every series of the family: looked up once.
+    let (bounds, bucket_labels) = match metric.metric_type {
+        MetricType::Histogram => (metric.family.bucket_bounds(), text.bucket_labels(metric, format)),
+        _ => (&[][..], &[][..]),
+    };
+    labels.read_each(metric, sample, with_exemplars, |labels, sample, exemplar_key| {
         match metric.metric_type {
             MetricType::Histogram => {
-                let bounds = metric.family.bucket_bounds();
                 for (position, (bucket_label, count)) in
-                    text.bucket_labels(metric, format).iter().zip(&sample.cumulative_buckets).enumerate()
+                    bucket_labels.iter().zip(&sample.cumulative_buckets).enumerate()
                 {
                     write_series_name(out, name, b"_bucket", labels, true);
                     out.extend_from_slice(bucket_label);
@@ -107,7 +104,7 @@ pub(super) fn render_family(
             number::write_timestamp(out, number::since_epoch(since));
             out.push(b'\n');
         }
-    }
+    });
 }
 
 /// Writes `name{labels} ` — or, with `open`, `name{labels,` for a label to follow.
